@@ -1,0 +1,101 @@
+package io.keyline.gateway;
+
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.keyline.gateway.cluster.ClusterService;
+import io.keyline.gateway.cluster.Member;
+import io.keyline.gateway.config.NodeConfig;
+import io.keyline.gateway.http.HttpEndpoints;
+import io.keyline.gateway.http.HttpSniffingNegotiator;
+import io.keyline.gateway.kv.KvService;
+import io.keyline.gateway.metrics.NodeMetrics;
+import io.keyline.gateway.maintenance.MaintenanceService;
+import io.keyline.api.etcdserverpb.AuthGrpc;
+import io.keyline.api.etcdserverpb.LeaseGrpc;
+import io.keyline.api.etcdserverpb.WatchGrpc;
+import io.keyline.replication.RaftNode;
+import io.keyline.replication.ReplicationConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One Keyline member: its Raft side and the etcd v3 gRPC services on its client URLs. */
+public final class KeylineNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KeylineNode.class);
+  /** etcd lets a gRPC message exceed --max-request-bytes by this much before gRPC itself refuses it. */
+  static final int GRPC_OVERHEAD_BYTES = 512 * 1024;
+
+  private final NodeConfig config;
+  private final RaftNode raft;
+  private final List<Server> servers = new ArrayList<>();
+
+  public KeylineNode(NodeConfig config) {
+    this.config = config;
+    List<ReplicationConfig.Peer> peers = config.initialMembers().stream().map(m -> {
+      URI peerUrl = m.id() == config.memberId() ? config.listenPeerUrl() : URI.create(m.peerUrls().get(0));
+      return new ReplicationConfig.Peer(m.id(), NodeConfig.bindHost(peerUrl), peerUrl.getPort());
+    }).toList();
+    this.raft = new RaftNode(new ReplicationConfig(config.memberId(), peers, config.clusterId(), config.raftDir(),
+        config.kvDir(), config.snapshotCount(), config.snapshotCatchupEntries(), config.maxRequestBytes()));
+  }
+
+  public void start() throws IOException {
+    raft.start();
+    ResponseHeaders headers = new ResponseHeaders(config.clusterId(), config.memberId(), raft);
+    HealthStatusManager health = new HealthStatusManager();
+    NodeMetrics metrics = new NodeMetrics(raft);
+    for (URI url : config.listenClientUrls()) {
+      Server server = NettyServerBuilder
+          .forAddress(new InetSocketAddress(NodeConfig.bindHost(url), url.getPort()))
+          .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))
+          .permitKeepAliveTime(5, TimeUnit.SECONDS)
+          .permitKeepAliveWithoutCalls(true)
+          .protocolNegotiator(new HttpSniffingNegotiator(() -> new HttpEndpoints(raft, metrics)))
+          .addService(new KvService(raft, headers, config.maxTxnOps()))
+          .addService(new MaintenanceService(raft, headers, config.quotaBackendBytes()))
+          .addService(new ClusterService(this::members, headers))
+          .addService(new WatchGrpc.WatchImplBase() { })
+          .addService(new LeaseGrpc.LeaseImplBase() { })
+          .addService(new AuthGrpc.AuthImplBase() { })
+          .addService(health.getHealthService())
+          .build()
+          .start();
+      servers.add(server);
+      LOG.info("serving client requests on {}", url);
+    }
+    LOG.info("member {} ({}) of cluster {} ready; data in {}", Long.toHexString(config.memberId()), config.name(),
+        Long.toHexString(config.clusterId()), config.dataDir());
+  }
+
+  private List<Member> members() {
+    return config.initialMembers();
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    for (Server s : servers) {
+      s.awaitTermination();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (Server s : servers) {
+      s.shutdown();
+    }
+    for (Server s : servers) {
+      try {
+        s.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    raft.close();
+    LOG.info("member {} stopped", config.name());
+  }
+}

@@ -1,0 +1,40 @@
+package io.keyline.gateway;
+
+import io.keyline.api.etcdserverpb.ResponseHeader;
+import io.keyline.replication.RaftNode;
+
+/** Fills the parts of a response header that belong to this member, as etcd's header filler does. */
+public final class ResponseHeaders {
+  private final long clusterId;
+  private final long memberId;
+  private final RaftNode raft;
+
+  public ResponseHeaders(long clusterId, long memberId, RaftNode raft) {
+    this.clusterId = clusterId;
+    this.memberId = memberId;
+    this.raft = raft;
+  }
+
+  /** Keeps the revision the operation set; a request that set none reports the store's current revision. */
+  public ResponseHeader fill(ResponseHeader fromStore) {
+    long revision = fromStore.getRevision() != 0 ? fromStore.getRevision() : raft.store().currentRevision();
+    return ResponseHeader.newBuilder()
+        .setClusterId(clusterId)
+        .setMemberId(memberId)
+        .setRevision(revision)
+        .setRaftTerm(raft.term())
+        .build();
+  }
+
+  public ResponseHeader current() {
+    return fill(ResponseHeader.getDefaultInstance());
+  }
+
+  public long clusterId() {
+    return clusterId;
+  }
+
+  public long memberId() {
+    return memberId;
+  }
+}

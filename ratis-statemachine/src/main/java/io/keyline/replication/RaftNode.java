@@ -1,0 +1,217 @@
+package io.keyline.replication;
+
+import io.keyline.keyspace.mvcc.MvccStore;
+import io.keyline.replication.proto.LogRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.netty.NettyConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member's Raft side: a Ratis server hosting the key-value group, the group-commit proposer
+ * that feeds it in-process, and the read barrier for linearizable reads.
+ */
+public final class RaftNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+
+  private final ReplicationConfig config;
+  private final RaftGroupId groupId;
+  private final KvStateMachine stateMachine;
+  private final ClientId clientId = ClientId.randomId();
+  private final AtomicLong callIds = new AtomicLong();
+  private RaftServer server;
+  private GroupCommitProposer proposer;
+
+  public RaftNode(ReplicationConfig config) {
+    this.config = config;
+    this.groupId = RaftGroupId.valueOf(new UUID(config.clusterId(), config.clusterId()));
+    this.stateMachine = new KvStateMachine(config.kvDir());
+  }
+
+  public void start() throws IOException {
+    boolean fresh = !Files.exists(config.raftDir());
+    Files.createDirectories(config.raftDir());
+    List<RaftPeer> peers = config.members().stream()
+        .map(p -> RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.address()).build())
+        .toList();
+    server = RaftServer.newBuilder()
+        .setServerId(peerId(config.self()))
+        .setGroup(RaftGroup.valueOf(groupId, peers))
+        .setStateMachine(stateMachine)
+        .setProperties(properties())
+        .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
+        .build();
+    server.start();
+    proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, config.maxRequestBytes());
+    LOG.info("raft member {} started on {} ({} storage)", peerId(config.self()), config.selfPeer().address(),
+        fresh ? "new" : "recovered");
+  }
+
+  private RaftProperties properties() {
+    RaftProperties p = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
+    NettyConfigKeys.Server.setHost(p, config.selfPeer().host());
+    NettyConfigKeys.Server.setPort(p, config.selfPeer().port());
+    RaftServerConfigKeys.setStorageDir(p, List.of(config.raftDir().toFile()));
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotCount());
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, config.catchupEntries());
+    // The largest entry (a group-committed batch) must fit the write buffer, and Ratis refuses to
+    // start unless the appender's byte limit is below the write buffer size minus 8.
+    SizeInBytes writeBuffer = SizeInBytes.valueOf((2 * GroupCommitProposer.MAX_BYTES_PER_ENTRY + (4 << 20)) + "B");
+    RaftServerConfigKeys.Log.setWriteBufferSize(p, writeBuffer);
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p,
+        SizeInBytes.valueOf((2 * GroupCommitProposer.MAX_BYTES_PER_ENTRY) + "B"));
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("64MB"));
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, java.util.concurrent.TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, java.util.concurrent.TimeUnit.MILLISECONDS));
+    return p;
+  }
+
+  static RaftPeerId peerId(long memberId) {
+    return RaftPeerId.valueOf(Long.toHexString(memberId));
+  }
+
+  private CompletableFuture<RaftClientReply> submit(ProposedEntry entry) {
+    return submitRequest(entry, RaftClientRequest.writeRequestType());
+  }
+
+  private CompletableFuture<RaftClientReply> submitRequest(Message message, RaftClientRequest.Type type) {
+    RaftClientRequest request = RaftClientRequest.newBuilder()
+        .setClientId(clientId)
+        .setServerId(server.getId())
+        .setGroupId(groupId)
+        .setCallId(callIds.incrementAndGet())
+        .setMessage(message)
+        .setType(type)
+        .build();
+    try {
+      return server.submitClientRequestAsync(request);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Proposes one write; completes with its outcome once applied on this member. */
+  public CompletableFuture<WriteOutcome> write(LogRequest request) {
+    return proposer.propose(request);
+  }
+
+  /** Completes once this member has applied everything committed before the call (ReadIndex). */
+  public CompletableFuture<Void> readBarrier() {
+    return submitRequest(Message.EMPTY, RaftClientRequest.readRequestType()).handle((reply, error) -> {
+      Throwable failure = error != null ? error : (reply.isSuccess() ? null : reply.getException());
+      if (failure != null) {
+        throw mapFailure(failure);
+      }
+      return null;
+    });
+  }
+
+  static RuntimeException mapFailure(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof ReplicationException || cause instanceof io.keyline.keyspace.KeyspaceException) {
+      return (RuntimeException) cause;
+    }
+    ReplicationException.Kind kind;
+    if (cause instanceof NotLeaderException || cause instanceof LeaderNotReadyException) {
+      kind = ReplicationException.Kind.NO_LEADER;
+    } else if (cause instanceof TimeoutIOException || cause instanceof TimeoutException
+        || cause instanceof RaftRetryFailureException) {
+      kind = ReplicationException.Kind.TIMEOUT;
+    } else {
+      kind = ReplicationException.Kind.STOPPED;
+    }
+    return new ReplicationException(kind, cause);
+  }
+
+  public MvccStore store() {
+    return stateMachine.store();
+  }
+
+  public KvStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  private DivisionInfo info() {
+    try {
+      return server.getDivision(groupId).getInfo();
+    } catch (IOException e) {
+      throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
+    }
+  }
+
+  public long term() {
+    return info().getCurrentTerm();
+  }
+
+  public boolean hasLeader() {
+    return info().getLeaderId() != null;
+  }
+
+  /** The leader's etcd member id, or 0 when there is none. */
+  public long leaderId() {
+    RaftPeerId leader = info().getLeaderId();
+    return leader == null ? 0 : Long.parseUnsignedLong(leader.toString(), 16);
+  }
+
+  public boolean isLeader() {
+    return info().isLeader();
+  }
+
+  public long commitIndex() {
+    try {
+      return server.getDivision(groupId).getRaftLog().getLastCommittedIndex();
+    } catch (IOException e) {
+      throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
+    }
+  }
+
+  public long appliedIndex() {
+    return info().getLastAppliedIndex();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (proposer != null) {
+      proposer.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+}

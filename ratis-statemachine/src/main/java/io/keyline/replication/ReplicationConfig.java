@@ -1,0 +1,29 @@
+package io.keyline.replication;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What replication needs from a member's configuration (etcd's flags, mapped by the node).
+ *
+ * @param self this member's id (etcd's uint64 member id)
+ * @param members every initial member: id and peer host:port
+ * @param clusterId etcd's uint64 cluster id; the Raft group id is derived from it
+ * @param snapshotCount applied entries between snapshots (--snapshot-count)
+ * @param catchupEntries log entries kept after a snapshot (--experimental-snapshot-catchup-entries)
+ * @param maxRequestBytes largest proposal accepted (--max-request-bytes)
+ */
+public record ReplicationConfig(long self, List<Peer> members, long clusterId, Path raftDir, Path kvDir,
+    long snapshotCount, long catchupEntries, long maxRequestBytes) {
+
+  public record Peer(long id, String host, int port) {
+    String address() {
+      return host + ":" + port;
+    }
+  }
+
+  Peer selfPeer() {
+    return members.stream().filter(p -> p.id() == self).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("this member is not in the initial cluster"));
+  }
+}
