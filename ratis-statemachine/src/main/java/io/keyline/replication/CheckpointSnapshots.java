@@ -45,6 +45,23 @@ final class CheckpointSnapshots implements StateMachineStorage {
     latest = describe(pathFor(termIndex), termIndex);
   }
 
+  /** Makes {@code target} a copy of a checkpoint: table files are linked (RocksDB never rewrites them), the rest copied. */
+  void linkInto(TermIndex termIndex, Path target) throws IOException {
+    Path source = pathFor(termIndex);
+    Files.createDirectories(target);
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Path to = target.resolve(source.relativize(f).toString());
+        Files.createDirectories(to.getParent());
+        if (f.getFileName().toString().endsWith(".sst")) {
+          Files.createLink(to, f);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+  }
+
   @Override
   public SnapshotInfo getLatestSnapshot() {
     return latest;

@@ -37,6 +37,7 @@ public final class KvStateMachine extends BaseStateMachine {
   private final Path kvDir;
   private final CheckpointSnapshots snapshots = new CheckpointSnapshots();
   private final AtomicLong snapshotsTaken = new AtomicLong();
+  private final AtomicLong snapshotsInstalled = new AtomicLong();
   private volatile MvccStore store;
 
   public KvStateMachine(Path kvDir) {
@@ -50,6 +51,11 @@ public final class KvStateMachine extends BaseStateMachine {
     reinitialize();
   }
 
+  /**
+   * Loads the store, first replacing it with the latest snapshot when that is newer: after Ratis
+   * installed a leader's snapshot on this follower, or when the store lost writes the purged log
+   * can no longer replay.
+   */
   @Override
   public void reinitialize() throws IOException {
     if (store != null) {
@@ -57,6 +63,15 @@ public final class KvStateMachine extends BaseStateMachine {
     }
     Files.createDirectories(kvDir.getParent());
     store = MvccStore.open(kvDir);
+    SnapshotInfo latest = snapshots.getLatestSnapshot();
+    if (latest != null && store.appliedIndex() < latest.getIndex()) {
+      store.close();
+      CheckpointSnapshots.deleteTree(kvDir);
+      snapshots.linkInto(latest.getTermIndex(), kvDir);
+      store = MvccStore.open(kvDir);
+      snapshotsInstalled.incrementAndGet();
+      LOG.info("key-value store restored from snapshot at index {}", latest.getIndex());
+    }
     setLastAppliedTermIndex(TermIndex.valueOf(store.appliedTerm(), store.appliedIndex()));
     LOG.info("key-value store loaded at applied index {}, revision {}", store.appliedIndex(), store.currentRevision());
   }
@@ -67,6 +82,10 @@ public final class KvStateMachine extends BaseStateMachine {
 
   public long snapshotsTaken() {
     return snapshotsTaken.get();
+  }
+
+  public long snapshotsInstalled() {
+    return snapshotsInstalled.get();
   }
 
   @Override

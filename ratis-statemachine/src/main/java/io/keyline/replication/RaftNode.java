@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.RaftConfigKeys;
@@ -24,6 +25,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.protocol.exceptions.ReadIndexException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.DivisionInfo;
@@ -47,8 +49,13 @@ public final class RaftNode implements AutoCloseable {
   private final KvStateMachine stateMachine;
   private final ClientId clientId = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
+  /** How long a request waits for a leader before failing; below the gateway's request timeout. */
+  static final long NO_LEADER_WAIT_MS = 5_000;
+  static final long RETRY_INTERVAL_MS = 20;
+
   private RaftServer server;
   private GroupCommitProposer proposer;
+  private volatile boolean closed;
 
   public RaftNode(ReplicationConfig config) {
     this.config = config;
@@ -94,8 +101,8 @@ public final class RaftNode implements AutoCloseable {
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p,
         SizeInBytes.valueOf((2 * GroupCommitProposer.MAX_BYTES_PER_ENTRY) + "B"));
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("64MB"));
-    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, java.util.concurrent.TimeUnit.MILLISECONDS));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, java.util.concurrent.TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
     return p;
   }
 
@@ -107,6 +114,11 @@ public final class RaftNode implements AutoCloseable {
     return submitRequest(entry, RaftClientRequest.writeRequestType());
   }
 
+  /**
+   * Submits in-process, retrying while the group has no ready leader (just started, or between
+   * elections) until {@link #NO_LEADER_WAIT_MS}, as etcd holds proposals until a leader exists.
+   * Retries keep the call id, so Ratis' retry cache answers one that was already applied.
+   */
   private CompletableFuture<RaftClientReply> submitRequest(Message message, RaftClientRequest.Type type) {
     RaftClientRequest request = RaftClientRequest.newBuilder()
         .setClientId(clientId)
@@ -116,11 +128,32 @@ public final class RaftNode implements AutoCloseable {
         .setMessage(message)
         .setType(type)
         .build();
+    CompletableFuture<RaftClientReply> result = new CompletableFuture<>();
+    attempt(request, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NO_LEADER_WAIT_MS), result);
+    return result;
+  }
+
+  private void attempt(RaftClientRequest request, long deadline, CompletableFuture<RaftClientReply> result) {
+    CompletableFuture<RaftClientReply> reply;
     try {
-      return server.submitClientRequestAsync(request);
+      reply = server.submitClientRequestAsync(request);
     } catch (IOException e) {
-      return CompletableFuture.failedFuture(e);
+      reply = CompletableFuture.failedFuture(e);
     }
+    reply.whenComplete((r, error) -> {
+      Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+          ? failure.getCause() : failure;
+      boolean leaderless = isLeaderless(cause);
+      if (leaderless && !closed && System.nanoTime() < deadline) {
+        CompletableFuture.delayedExecutor(RETRY_INTERVAL_MS, TimeUnit.MILLISECONDS)
+            .execute(() -> attempt(request, deadline, result));
+      } else if (error != null) {
+        result.completeExceptionally(error);
+      } else {
+        result.complete(r);
+      }
+    });
   }
 
   /** Proposes one write; completes with its outcome once applied on this member. */
@@ -139,6 +172,11 @@ public final class RaftNode implements AutoCloseable {
     });
   }
 
+  private static boolean isLeaderless(Throwable cause) {
+    return cause instanceof NotLeaderException || cause instanceof LeaderNotReadyException
+        || cause instanceof ReadIndexException;
+  }
+
   static RuntimeException mapFailure(Throwable failure) {
     Throwable cause = failure;
     while (cause instanceof CompletionException && cause.getCause() != null) {
@@ -148,7 +186,7 @@ public final class RaftNode implements AutoCloseable {
       return (RuntimeException) cause;
     }
     ReplicationException.Kind kind;
-    if (cause instanceof NotLeaderException || cause instanceof LeaderNotReadyException) {
+    if (isLeaderless(cause)) {
       kind = ReplicationException.Kind.NO_LEADER;
     } else if (cause instanceof TimeoutIOException || cause instanceof TimeoutException
         || cause instanceof RaftRetryFailureException) {
@@ -207,6 +245,7 @@ public final class RaftNode implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    closed = true;
     if (proposer != null) {
       proposer.close();
     }

@@ -24,8 +24,12 @@ class RaftNodeTest {
   Path dir;
 
   private RaftNode singleMember(int port) {
+    return singleMember(port, 100_000, 5_000);
+  }
+
+  private RaftNode singleMember(int port, long snapshotCount, long catchupEntries) {
     return new RaftNode(new ReplicationConfig(7L, List.of(new ReplicationConfig.Peer(7L, "127.0.0.1", port)), 11L,
-        dir.resolve("raft"), dir.resolve("kv"), 100_000, 5_000, 1_572_864));
+        dir.resolve("raft"), dir.resolve("kv"), snapshotCount, catchupEntries, 1_572_864));
   }
 
   private static int freePort() throws Exception {
@@ -77,6 +81,28 @@ class RaftNodeTest {
       Throwable failure = huge.handle((ok, e) -> e).get(30, TimeUnit.SECONDS);
       assertTrue(failure instanceof io.keyline.keyspace.KeyspaceException ke
           && ke.error() == EtcdError.REQUEST_TOO_LARGE, String.valueOf(failure));
+    }
+  }
+
+  @Test
+  void lostStoreIsRebuiltFromLatestSnapshotPlusLog() throws Exception {
+    int port = freePort();
+    try (RaftNode node = singleMember(port, 20, 5)) {
+      node.start();
+      for (int i = 0; i < 120; i++) {
+        // One at a time, so that each write is its own log entry and snapshots trigger.
+        node.write(put("k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
+      }
+      assertTrue(node.stateMachine().snapshotsTaken() >= 1, "no snapshot was taken");
+    }
+    CheckpointSnapshots.deleteTree(dir.resolve("kv"));
+    try (RaftNode node = singleMember(port, 20, 5)) {
+      node.start();
+      node.readBarrier().get(30, TimeUnit.SECONDS);
+      assertEquals(1, node.stateMachine().snapshotsInstalled());
+      assertEquals(121, node.store().currentRevision());
+      assertEquals(120, node.store().range(RangeRequest.newBuilder()
+          .setKey(ByteString.copyFromUtf8("k")).setRangeEnd(ByteString.copyFromUtf8("l")).build()).getCount());
     }
   }
 }

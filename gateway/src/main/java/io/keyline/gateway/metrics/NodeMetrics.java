@@ -24,6 +24,7 @@ public final class NodeMetrics {
     gauge("etcd_debugging_mvcc_current_revision", () -> raft.store().currentRevision());
     gauge("etcd_debugging_mvcc_compact_revision", () -> raft.store().compactRevision());
     gauge("keyline_snapshots_taken_total", () -> raft.stateMachine().snapshotsTaken());
+    gauge("keyline_snapshots_installed_total", () -> raft.stateMachine().snapshotsInstalled());
   }
 
   private void gauge(String name, Gauge<Number> gauge) {
