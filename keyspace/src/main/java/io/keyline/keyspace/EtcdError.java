@@ -1,0 +1,21 @@
+package io.keyline.keyspace;
+
+/**
+ * The etcd-level failures the keyspace can report. Names only: the gateway owns the single table that maps
+ * each to its gRPC status code and etcd's exact message string, so clients that match messages byte for byte
+ * keep working.
+ */
+public enum EtcdError {
+    EMPTY_KEY,
+    KEY_NOT_FOUND,
+    VALUE_PROVIDED,
+    LEASE_PROVIDED,
+    TOO_MANY_OPS,
+    DUPLICATE_KEY,
+    INVALID_SORT_OPTION,
+    COMPACTED,
+    FUTURE_REV,
+    LEASE_NOT_FOUND,
+    REQUEST_TOO_LARGE,
+    NO_SPACE
+}

@@ -1,0 +1,14 @@
+package io.keyline.keyspace.mvcc;
+
+import com.google.protobuf.ByteString;
+
+import java.util.function.Predicate;
+
+/** Ordered read access to key indexes: the committed tree, or the tree plus one batch's uncommitted changes. */
+interface IndexView {
+    /** The index of {@code key}, or null. Callers must not modify it. */
+    KeyIndex get(ByteString key);
+
+    /** Visits the indexes of the keys in {@code range} in key order until {@code visitor} returns false. */
+    void forEach(KeyRange range, Predicate<KeyIndex> visitor);
+}

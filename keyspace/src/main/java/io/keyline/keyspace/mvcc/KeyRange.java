@@ -1,0 +1,47 @@
+package io.keyline.keyspace.mvcc;
+
+import com.google.protobuf.ByteString;
+
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.NavigableMap;
+
+/**
+ * The keys a request addresses, from etcd's (key, range_end) pair: an empty range_end means the single key; a
+ * range_end of one zero byte means every key >= key; otherwise the half-open interval [key, range_end), which is
+ * empty when range_end <= key.
+ *
+ * @param end exclusive upper bound, or null for "no upper bound"; ignored when {@code single}
+ */
+record KeyRange(ByteString start, ByteString end, boolean single) {
+    static final Comparator<ByteString> ORDER = ByteString.unsignedLexicographicalComparator();
+    private static final ByteString ZERO = ByteString.copyFrom(new byte[] {0});
+
+    static KeyRange of(ByteString key, ByteString rangeEnd) {
+        if (rangeEnd.isEmpty()) {
+            return new KeyRange(key, null, true);
+        }
+        if (rangeEnd.equals(ZERO)) {
+            return new KeyRange(key, null, false);
+        }
+        return new KeyRange(key, rangeEnd, false);
+    }
+
+    static KeyRange single(ByteString key) {
+        return new KeyRange(key, null, true);
+    }
+
+    /** The entries of {@code map} (ordered by {@link #ORDER}) inside this range. */
+    <V> NavigableMap<ByteString, V> slice(NavigableMap<ByteString, V> map) {
+        if (single) {
+            return map.subMap(start, true, start, true);
+        }
+        if (end == null) {
+            return map.tailMap(start, true);
+        }
+        if (ORDER.compare(start, end) >= 0) {
+            return Collections.emptyNavigableMap();
+        }
+        return map.subMap(start, true, end, false);
+    }
+}
