@@ -30,6 +30,8 @@ public final class KeylineNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KeylineNode.class);
   /** etcd lets a gRPC message exceed --max-request-bytes by this much before gRPC itself refuses it. */
   static final int GRPC_OVERHEAD_BYTES = 512 * 1024;
+  /** Messages up to this size are parsed so that {@link MessageSizeLimit} can refuse them in etcd's words. */
+  static final long TRANSPORT_CAP_BYTES = 64L << 20;
 
   private final NodeConfig config;
   private final RaftNode raft;
@@ -53,7 +55,9 @@ public final class KeylineNode implements AutoCloseable {
     for (URI url : config.listenClientUrls()) {
       Server server = NettyServerBuilder
           .forAddress(new InetSocketAddress(NodeConfig.bindHost(url), url.getPort()))
-          .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))
+          .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE,
+              Math.max(TRANSPORT_CAP_BYTES, 2 * (config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))))
+          .intercept(new MessageSizeLimit(config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))
           .permitKeepAliveTime(5, TimeUnit.SECONDS)
           .permitKeepAliveWithoutCalls(true)
           .protocolNegotiator(new HttpSniffingNegotiator(() -> new HttpEndpoints(raft, metrics)))

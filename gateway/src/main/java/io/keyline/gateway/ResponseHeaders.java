@@ -30,6 +30,15 @@ public final class ResponseHeaders {
     return fill(ResponseHeader.getDefaultInstance());
   }
 
+  /** etcd's Cluster service reports no store revision in its headers. */
+  public ResponseHeader withoutRevision() {
+    return ResponseHeader.newBuilder()
+        .setClusterId(clusterId)
+        .setMemberId(memberId)
+        .setRaftTerm(raft.term())
+        .build();
+  }
+
   public long clusterId() {
     return clusterId;
   }

@@ -22,6 +22,7 @@ import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,6 +115,10 @@ public final class KvStateMachine extends BaseStateMachine {
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
+    if (entry.getIndex() <= store.appliedIndex()) {
+      // Ratis replays its log from its last snapshot; the store already holds this entry.
+      return CompletableFuture.completedFuture(Message.EMPTY);
+    }
     List<LogRequest> requests;
     WriteOutcome[] outcomes;
     if (trx.getStateMachineContext() instanceof ProposedEntry proposed) {
@@ -134,7 +139,22 @@ public final class KvStateMachine extends BaseStateMachine {
       Runtime.getRuntime().halt(2);
     }
     updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    if (trx.getStateMachineContext() == null && trx.getClientRequest() != null) {
+      // A follower forwarded this entry and waits for the outcomes in the reply.
+      return CompletableFuture.completedFuture(Message.valueOf(
+          UnsafeByteOperations.unsafeWrap(LogResultCodec.encode(outcomes).toByteArray())));
+    }
     return CompletableFuture.completedFuture(Message.EMPTY);
+  }
+
+  /** Replayed entries below what the store already holds must not move the applied index back. */
+  @Override
+  protected boolean updateLastAppliedTermIndex(long term, long index) {
+    TermIndex last = getLastAppliedTermIndex();
+    if (last != null && index <= last.getIndex()) {
+      return false;
+    }
+    return super.updateLastAppliedTermIndex(term, index);
   }
 
   private static List<LogRequest> parse(LogEntryProto entry) {

@@ -11,7 +11,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import io.keyline.replication.proto.LogResults;
 import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.netty.NettyConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -55,6 +58,8 @@ public final class RaftNode implements AutoCloseable {
 
   private RaftServer server;
   private GroupCommitProposer proposer;
+  /** Carries a follower's entries to the leader; null on a single-member cluster. */
+  private RaftClient forwarder;
   private volatile boolean closed;
 
   public RaftNode(ReplicationConfig config) {
@@ -77,6 +82,15 @@ public final class RaftNode implements AutoCloseable {
         .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
         .build();
     server.start();
+    if (peers.size() > 1) {
+      forwarder = RaftClient.newBuilder()
+          .setProperties(properties())
+          .setRaftGroup(RaftGroup.valueOf(groupId, peers))
+          .setClientId(ClientId.randomId())
+          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+              (int) (NO_LEADER_WAIT_MS / 50), TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+          .build();
+    }
     proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, config.maxRequestBytes());
     LOG.info("raft member {} started on {} ({} storage)", peerId(config.self()), config.selfPeer().address(),
         fresh ? "new" : "recovered");
@@ -110,8 +124,26 @@ public final class RaftNode implements AutoCloseable {
     return RaftPeerId.valueOf(Long.toHexString(memberId));
   }
 
+  /** The leader proposes in-process; a follower forwards the whole entry to the leader's node. */
   private CompletableFuture<RaftClientReply> submit(ProposedEntry entry) {
+    if (forwarder != null && hasLeader() && !isLeader()) {
+      return forward(entry);
+    }
     return submitRequest(entry, RaftClientRequest.writeRequestType());
+  }
+
+  private CompletableFuture<RaftClientReply> forward(ProposedEntry entry) {
+    return forwarder.async().send(entry).thenApply(reply -> {
+      if (reply.isSuccess()) {
+        try {
+          LogResultCodec.decodeInto(LogResults.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer()),
+              entry.outcomes());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw new CompletionException(e);
+        }
+      }
+      return reply;
+    });
   }
 
   /**
@@ -145,7 +177,16 @@ public final class RaftNode implements AutoCloseable {
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null
           ? failure.getCause() : failure;
       boolean leaderless = isLeaderless(cause);
-      if (leaderless && !closed && System.nanoTime() < deadline) {
+      if (leaderless && forwarder != null && request.getMessage() instanceof ProposedEntry entry
+          && hasLeader() && !isLeader()) {
+        forward(entry).whenComplete((fr, fe) -> {
+          if (fe != null) {
+            result.completeExceptionally(fe);
+          } else {
+            result.complete(fr);
+          }
+        });
+      } else if (leaderless && !closed && System.nanoTime() < deadline) {
         CompletableFuture.delayedExecutor(RETRY_INTERVAL_MS, TimeUnit.MILLISECONDS)
             .execute(() -> attempt(request, deadline, result));
       } else if (error != null) {
@@ -231,16 +272,17 @@ public final class RaftNode implements AutoCloseable {
     return info().isLeader();
   }
 
+  /** Raft indexes as etcd reports them: etcd's log starts at 1, Ratis' at 0. */
   public long commitIndex() {
     try {
-      return server.getDivision(groupId).getRaftLog().getLastCommittedIndex();
+      return server.getDivision(groupId).getRaftLog().getLastCommittedIndex() + 1;
     } catch (IOException e) {
       throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
     }
   }
 
   public long appliedIndex() {
-    return info().getLastAppliedIndex();
+    return info().getLastAppliedIndex() + 1;
   }
 
   @Override
@@ -248,6 +290,9 @@ public final class RaftNode implements AutoCloseable {
     closed = true;
     if (proposer != null) {
       proposer.close();
+    }
+    if (forwarder != null) {
+      forwarder.close();
     }
     if (server != null) {
       server.close();

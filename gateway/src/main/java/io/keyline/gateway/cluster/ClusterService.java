@@ -20,7 +20,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   @Override
   public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> out) {
-    MemberListResponse.Builder response = MemberListResponse.newBuilder().setHeader(headers.current());
+    MemberListResponse.Builder response = MemberListResponse.newBuilder().setHeader(headers.withoutRevision());
     members.get().forEach(m -> response.addMembers(m.toProto()));
     out.onNext(response.build());
     out.onCompleted();
