@@ -34,11 +34,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class KvStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
+  /** The read-only request of a read barrier; {@link #query} answers it with the applied index. */
+  static final Message APPLIED_INDEX_QUERY = Message.valueOf("applied-index");
 
   private final Path kvDir;
   private final CheckpointSnapshots snapshots = new CheckpointSnapshots();
   private final AtomicLong snapshotsTaken = new AtomicLong();
   private final AtomicLong snapshotsInstalled = new AtomicLong();
+  private final AppliedIndexWaiters appliedIndexWaiters = new AppliedIndexWaiters();
   private volatile MvccStore store;
 
   public KvStateMachine(Path kvDir) {
@@ -154,7 +157,9 @@ public final class KvStateMachine extends BaseStateMachine {
     if (last != null && index <= last.getIndex()) {
       return false;
     }
-    return super.updateLastAppliedTermIndex(term, index);
+    boolean updated = super.updateLastAppliedTermIndex(term, index);
+    appliedIndexWaiters.release(index);
+    return updated;
   }
 
   private static List<LogRequest> parse(LogEntryProto entry) {
@@ -180,10 +185,20 @@ public final class KvStateMachine extends BaseStateMachine {
     }
   }
 
+  /**
+   * Asked through Ratis' linearizable read path, so it runs once this member (the leader) has
+   * confirmed its leadership and applied up to its commit index; answers that applied index.
+   */
   @Override
   public CompletableFuture<Message> query(Message request) {
-    // Linearizable reads only need Ratis' read barrier; the caller then reads the store itself.
-    return CompletableFuture.completedFuture(Message.EMPTY);
+    long applied = getLastAppliedTermIndex().getIndex();
+    return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(
+        java.nio.ByteBuffer.allocate(Long.BYTES).putLong(0, applied))));
+  }
+
+  /** Completes when this member has applied the entry at {@code index}. */
+  CompletableFuture<Void> awaitApplied(long index) {
+    return appliedIndexWaiters.await(index, () -> getLastAppliedTermIndex().getIndex());
   }
 
   /** Runs on the apply thread between entries, so the checkpoint is exactly the applied state. */
