@@ -32,6 +32,11 @@ final class CheckpointSnapshots implements StateMachineStorage {
   @Override
   public void init(RaftStorage storage) throws IOException {
     smDir = storage.getStorageDir().getStateMachineDir();
+    reload();
+  }
+
+  /** Rescans the directory: Ratis replaces it wholesale when it installs a leader's snapshot. */
+  void reload() throws IOException {
     Files.createDirectories(smDir.toPath());
     latest = scanLatest();
   }

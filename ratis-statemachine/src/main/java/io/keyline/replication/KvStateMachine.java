@@ -66,6 +66,7 @@ public final class KvStateMachine extends BaseStateMachine {
       store.close();
     }
     Files.createDirectories(kvDir.getParent());
+    snapshots.reload();
     store = MvccStore.open(kvDir);
     SnapshotInfo latest = snapshots.getLatestSnapshot();
     if (latest != null && store.appliedIndex() < latest.getIndex()) {
