@@ -9,64 +9,64 @@ import picocli.CommandLine;
  * logger is configured from --log-level before any logger exists.
  */
 public final class KeylineMain {
-  private KeylineMain() {
-  }
+    private KeylineMain() {
+    }
 
-  public static void main(String[] args) throws Exception {
-    EtcdFlags flags = new EtcdFlags();
-    CommandLine cli = new CommandLine(flags);
-    NodeConfig config;
-    try {
-      cli.parseArgs(args);
-      if (cli.isUsageHelpRequested()) {
-        cli.usage(System.out);
-        return;
-      }
-      config = NodeConfig.from(flags);
-    } catch (CommandLine.ParameterException | IllegalArgumentException e) {
-      System.err.println("keyline: " + e.getMessage().lines().findFirst().orElse(""));
-      System.exit(1);
-      return;
+    public static void main(String[] args) throws Exception {
+        EtcdFlags flags = new EtcdFlags();
+        CommandLine cli = new CommandLine(flags);
+        NodeConfig config;
+        try {
+            cli.parseArgs(args);
+            if (cli.isUsageHelpRequested()) {
+                cli.usage(System.out);
+                return;
+            }
+            config = NodeConfig.from(flags);
+        } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+            System.err.println("keyline: " + e.getMessage().lines().findFirst().orElse(""));
+            System.exit(1);
+            return;
+        }
+        configureLogging(config.logLevel());
+        KeylineNode node = new KeylineNode(config);
+        try {
+            node.start();
+        } catch (Exception e) {
+            System.err.println("keyline: cannot start: " + rootMessage(e));
+            Runtime.getRuntime().halt(1);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                node.close();
+            } catch (Exception ignored) {
+                // the process is exiting anyway
+            }
+        }, "keyline-shutdown"));
+        node.awaitTermination();
     }
-    configureLogging(config.logLevel());
-    KeylineNode node = new KeylineNode(config);
-    try {
-      node.start();
-    } catch (Exception e) {
-      System.err.println("keyline: cannot start: " + rootMessage(e));
-      Runtime.getRuntime().halt(1);
-    }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        node.close();
-      } catch (Exception ignored) {
-        // the process is exiting anyway
-      }
-    }, "keyline-shutdown"));
-    node.awaitTermination();
-  }
 
-  private static void configureLogging(String etcdLevel) {
-    String level = switch (etcdLevel) {
-      case "panic", "fatal" -> "error";
-      default -> etcdLevel;
-    };
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
-    // Ratis and gRPC narrate every election and connection at info; our own lines cover the lifecycle.
-    if (!level.equals("debug")) {
-      System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
-      System.setProperty("org.slf4j.simpleLogger.log.io.grpc", "warn");
-      System.setProperty("org.slf4j.simpleLogger.log.io.netty", "warn");
+    private static void configureLogging(String etcdLevel) {
+        String level = switch (etcdLevel) {
+            case "panic", "fatal" -> "error";
+            default -> etcdLevel;
+        };
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+        // Ratis and gRPC narrate every election and connection at info; our own lines cover the lifecycle.
+        if (!level.equals("debug")) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+            System.setProperty("org.slf4j.simpleLogger.log.io.grpc", "warn");
+            System.setProperty("org.slf4j.simpleLogger.log.io.netty", "warn");
+        }
     }
-  }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
-    return t.getMessage() != null ? t.getMessage() : t.toString();
-  }
 }

@@ -27,80 +27,80 @@ import org.slf4j.LoggerFactory;
 
 /** One Keyline member: its Raft side and the etcd v3 gRPC services on its client URLs. */
 public final class KeylineNode implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(KeylineNode.class);
-  /** etcd lets a gRPC message exceed --max-request-bytes by this much before gRPC itself refuses it. */
-  static final int GRPC_OVERHEAD_BYTES = 512 * 1024;
-  /** Messages up to this size are parsed so that {@link MessageSizeLimit} can refuse them in etcd's words. */
-  static final long TRANSPORT_CAP_BYTES = 64L << 20;
+    private static final Logger LOG = LoggerFactory.getLogger(KeylineNode.class);
+    /** etcd lets a gRPC message exceed --max-request-bytes by this much before gRPC itself refuses it. */
+    static final int GRPC_OVERHEAD_BYTES = 512 * 1024;
+    /** Messages up to this size are parsed so that {@link MessageSizeLimit} can refuse them in etcd's words. */
+    static final long TRANSPORT_CAP_BYTES = 64L << 20;
 
-  private final NodeConfig config;
-  private final RaftNode raft;
-  private final List<Server> servers = new ArrayList<>();
+    private final NodeConfig config;
+    private final RaftNode raft;
+    private final List<Server> servers = new ArrayList<>();
 
-  public KeylineNode(NodeConfig config) {
-    this.config = config;
-    List<ReplicationConfig.Peer> peers = config.initialMembers().stream().map(m -> {
-      URI peerUrl = m.id() == config.memberId() ? config.listenPeerUrl() : URI.create(m.peerUrls().get(0));
-      return new ReplicationConfig.Peer(m.id(), NodeConfig.bindHost(peerUrl), peerUrl.getPort());
-    }).toList();
-    this.raft = new RaftNode(new ReplicationConfig(config.memberId(), peers, config.clusterId(), config.raftDir(),
-        config.kvDir(), config.snapshotCount(), config.snapshotCatchupEntries(), config.maxRequestBytes()));
-  }
-
-  public void start() throws IOException {
-    raft.start();
-    ResponseHeaders headers = new ResponseHeaders(config.clusterId(), config.memberId(), raft);
-    HealthStatusManager health = new HealthStatusManager();
-    NodeMetrics metrics = new NodeMetrics(raft);
-    for (URI url : config.listenClientUrls()) {
-      Server server = NettyServerBuilder
-          .forAddress(new InetSocketAddress(NodeConfig.bindHost(url), url.getPort()))
-          .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE,
-              Math.max(TRANSPORT_CAP_BYTES, 2 * (config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))))
-          .intercept(new MessageSizeLimit(config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))
-          .intercept(new RequireLeader(raft))
-          .permitKeepAliveTime(5, TimeUnit.SECONDS)
-          .permitKeepAliveWithoutCalls(true)
-          .protocolNegotiator(new HttpSniffingNegotiator(() -> new HttpEndpoints(raft, metrics)))
-          .addService(new KvService(raft, headers, config.maxTxnOps()))
-          .addService(new MaintenanceService(raft, headers, config.quotaBackendBytes()))
-          .addService(new ClusterService(this::members, headers))
-          .addService(new WatchGrpc.WatchImplBase() { })
-          .addService(new LeaseGrpc.LeaseImplBase() { })
-          .addService(new AuthGrpc.AuthImplBase() { })
-          .addService(health.getHealthService())
-          .build()
-          .start();
-      servers.add(server);
-      LOG.info("serving client requests on {}", url);
+    public KeylineNode(NodeConfig config) {
+        this.config = config;
+        List<ReplicationConfig.Peer> peers = config.initialMembers().stream().map(m -> {
+            URI peerUrl = m.id() == config.memberId() ? config.listenPeerUrl() : URI.create(m.peerUrls().get(0));
+            return new ReplicationConfig.Peer(m.id(), NodeConfig.bindHost(peerUrl), peerUrl.getPort());
+        }).toList();
+        this.raft = new RaftNode(new ReplicationConfig(config.memberId(), peers, config.clusterId(), config.raftDir(),
+                config.kvDir(), config.snapshotCount(), config.snapshotCatchupEntries(), config.maxRequestBytes()));
     }
-    LOG.info("member {} ({}) of cluster {} ready; data in {}", Long.toHexString(config.memberId()), config.name(),
-        Long.toHexString(config.clusterId()), config.dataDir());
-  }
 
-  private List<Member> members() {
-    return config.initialMembers();
-  }
+    public void start() throws IOException {
+        raft.start();
+        ResponseHeaders headers = new ResponseHeaders(config.clusterId(), config.memberId(), raft);
+        HealthStatusManager health = new HealthStatusManager();
+        NodeMetrics metrics = new NodeMetrics(raft);
+        for (URI url : config.listenClientUrls()) {
+            Server server = NettyServerBuilder
+                    .forAddress(new InetSocketAddress(NodeConfig.bindHost(url), url.getPort()))
+                    .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE,
+                            Math.max(TRANSPORT_CAP_BYTES, 2 * (config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))))
+                    .intercept(new MessageSizeLimit(config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))
+                    .intercept(new RequireLeader(raft))
+                    .permitKeepAliveTime(5, TimeUnit.SECONDS)
+                    .permitKeepAliveWithoutCalls(true)
+                    .protocolNegotiator(new HttpSniffingNegotiator(() -> new HttpEndpoints(raft, metrics)))
+                    .addService(new KvService(raft, headers, config.maxTxnOps()))
+                    .addService(new MaintenanceService(raft, headers, config.quotaBackendBytes()))
+                    .addService(new ClusterService(this::members, headers))
+                    .addService(new WatchGrpc.WatchImplBase() { })
+                    .addService(new LeaseGrpc.LeaseImplBase() { })
+                    .addService(new AuthGrpc.AuthImplBase() { })
+                    .addService(health.getHealthService())
+                    .build()
+                    .start();
+            servers.add(server);
+            LOG.info("serving client requests on {}", url);
+        }
+        LOG.info("member {} ({}) of cluster {} ready; data in {}", Long.toHexString(config.memberId()), config.name(),
+                Long.toHexString(config.clusterId()), config.dataDir());
+    }
 
-  public void awaitTermination() throws InterruptedException {
-    for (Server s : servers) {
-      s.awaitTermination();
+    private List<Member> members() {
+        return config.initialMembers();
     }
-  }
 
-  @Override
-  public void close() throws IOException {
-    for (Server s : servers) {
-      s.shutdown();
+    public void awaitTermination() throws InterruptedException {
+        for (Server s : servers) {
+            s.awaitTermination();
+        }
     }
-    for (Server s : servers) {
-      try {
-        s.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+
+    @Override
+    public void close() throws IOException {
+        for (Server s : servers) {
+            s.shutdown();
+        }
+        for (Server s : servers) {
+            try {
+                s.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        raft.close();
+        LOG.info("member {} stopped", config.name());
     }
-    raft.close();
-    LOG.info("member {} stopped", config.name());
-  }
 }

@@ -13,39 +13,39 @@ import io.grpc.Status;
  * from etcd. The transport's own cap sits higher, so that this check is the one that answers.
  */
 final class MessageSizeLimit implements ServerInterceptor {
-  private final long limit;
+    private final long limit;
 
-  MessageSizeLimit(long limit) {
-    this.limit = limit;
-  }
+    MessageSizeLimit(long limit) {
+        this.limit = limit;
+    }
 
-  @Override
-  public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-      ServerCallHandler<Q, A> next) {
-    ServerCall.Listener<Q> delegate = next.startCall(call, headers);
-    return new SimpleForwardingServerCallListener<>(delegate) {
-      private boolean refused;
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+            ServerCallHandler<Q, A> next) {
+        ServerCall.Listener<Q> delegate = next.startCall(call, headers);
+        return new SimpleForwardingServerCallListener<>(delegate) {
+            private boolean refused;
 
-      @Override
-      public void onMessage(Q message) {
-        if (refused) {
-          return;
-        }
-        if (message instanceof MessageLite m && m.getSerializedSize() > limit) {
-          refused = true;
-          call.close(Status.RESOURCE_EXHAUSTED.withDescription(String.format(
-              "grpc: received message larger than max (%d vs. %d)", m.getSerializedSize(), limit)), new Metadata());
-          return;
-        }
-        super.onMessage(message);
-      }
+            @Override
+            public void onMessage(Q message) {
+                if (refused) {
+                    return;
+                }
+                if (message instanceof MessageLite m && m.getSerializedSize() > limit) {
+                    refused = true;
+                    call.close(Status.RESOURCE_EXHAUSTED.withDescription(String.format(
+                            "grpc: received message larger than max (%d vs. %d)", m.getSerializedSize(), limit)), new Metadata());
+                    return;
+                }
+                super.onMessage(message);
+            }
 
-      @Override
-      public void onHalfClose() {
-        if (!refused) {
-          super.onHalfClose();
-        }
-      }
-    };
-  }
+            @Override
+            public void onHalfClose() {
+                if (!refused) {
+                    super.onHalfClose();
+                }
+            }
+        };
+    }
 }

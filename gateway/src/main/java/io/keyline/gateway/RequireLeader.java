@@ -13,22 +13,22 @@ import io.keyline.replication.ReplicationException;
  * that the member they reached has no leader (kube-apiserver does, and then tries another).
  */
 final class RequireLeader implements ServerInterceptor {
-  static final Metadata.Key<String> HAS_LEADER = Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> HAS_LEADER = Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER);
 
-  private final RaftNode raft;
+    private final RaftNode raft;
 
-  RequireLeader(RaftNode raft) {
-    this.raft = raft;
-  }
-
-  @Override
-  public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-      ServerCallHandler<Q, A> next) {
-    if ("true".equals(headers.get(HAS_LEADER)) && !raft.hasLeader()) {
-      var refusal = EtcdStatus.of(new ReplicationException(ReplicationException.Kind.NO_LEADER, null));
-      call.close(refusal.getStatus(), new Metadata());
-      return new ServerCall.Listener<>() { };
+    RequireLeader(RaftNode raft) {
+        this.raft = raft;
     }
-    return next.startCall(call, headers);
-  }
+
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+            ServerCallHandler<Q, A> next) {
+        if ("true".equals(headers.get(HAS_LEADER)) && !raft.hasLeader()) {
+            var refusal = EtcdStatus.of(new ReplicationException(ReplicationException.Kind.NO_LEADER, null));
+            call.close(refusal.getStatus(), new Metadata());
+            return new ServerCall.Listener<>() { };
+        }
+        return next.startCall(call, headers);
+    }
 }

@@ -20,106 +20,106 @@ import org.slf4j.LoggerFactory;
  * {@link #MAX_IN_FLIGHT} entries are pipelined; Ratis applies them in log order.
  */
 final class GroupCommitProposer implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitProposer.class);
-  /** etcd measures a proposal with its request header (id, user, auth revision); about this many bytes. */
-  static final int ETCD_REQUEST_HEADER_BYTES = 14;
-  static final int MAX_IN_FLIGHT = 32;
-  static final int MAX_REQUESTS_PER_ENTRY = 1024;
-  static final int MAX_BYTES_PER_ENTRY = 4 << 20;
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitProposer.class);
+    /** etcd measures a proposal with its request header (id, user, auth revision); about this many bytes. */
+    static final int ETCD_REQUEST_HEADER_BYTES = 14;
+    static final int MAX_IN_FLIGHT = 32;
+    static final int MAX_REQUESTS_PER_ENTRY = 1024;
+    static final int MAX_BYTES_PER_ENTRY = 4 << 20;
 
-  private record Pending(LogRequest request, CompletableFuture<WriteOutcome> result) {}
+    private record Pending(LogRequest request, CompletableFuture<WriteOutcome> result) {}
 
-  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-  private final Function<ProposedEntry, CompletableFuture<RaftClientReply>> submitter;
-  private final Function<Throwable, RuntimeException> failureMapper;
-  private final long maxRequestBytes;
-  private final Thread thread;
-  private volatile boolean closed;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final Function<ProposedEntry, CompletableFuture<RaftClientReply>> submitter;
+    private final Function<Throwable, RuntimeException> failureMapper;
+    private final long maxRequestBytes;
+    private final Thread thread;
+    private volatile boolean closed;
 
-  GroupCommitProposer(Function<ProposedEntry, CompletableFuture<RaftClientReply>> submitter,
-      Function<Throwable, RuntimeException> failureMapper, long maxRequestBytes) {
-    this.submitter = submitter;
-    this.failureMapper = failureMapper;
-    this.maxRequestBytes = maxRequestBytes;
-    this.thread = new Thread(this::run, "keyline-proposer");
-    this.thread.setDaemon(true);
-    this.thread.start();
-  }
-
-  CompletableFuture<WriteOutcome> propose(LogRequest request) {
-    CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
-    if (request.getSerializedSize() + ETCD_REQUEST_HEADER_BYTES > maxRequestBytes) {
-      result.completeExceptionally(new KeyspaceException(EtcdError.REQUEST_TOO_LARGE));
-    } else if (closed) {
-      result.completeExceptionally(new ReplicationException(ReplicationException.Kind.STOPPED, null));
-    } else {
-      queue.add(new Pending(request, result));
+    GroupCommitProposer(Function<ProposedEntry, CompletableFuture<RaftClientReply>> submitter,
+            Function<Throwable, RuntimeException> failureMapper, long maxRequestBytes) {
+        this.submitter = submitter;
+        this.failureMapper = failureMapper;
+        this.maxRequestBytes = maxRequestBytes;
+        this.thread = new Thread(this::run, "keyline-proposer");
+        this.thread.setDaemon(true);
+        this.thread.start();
     }
-    return result;
-  }
 
-  private void run() {
-    List<Pending> batch = new ArrayList<>();
-    while (!closed) {
-      try {
-        batch.add(queue.take());
-        int bytes = batch.get(0).request().getSerializedSize();
-        Pending next;
-        while (batch.size() < MAX_REQUESTS_PER_ENTRY && bytes < MAX_BYTES_PER_ENTRY
-            && (next = queue.poll()) != null) {
-          batch.add(next);
-          bytes += next.request().getSerializedSize();
-        }
-        inFlight.acquire();
-        submit(List.copyOf(batch));
-        batch.clear();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    failAll(batch);
-  }
-
-  private void submit(List<Pending> batch) {
-    ProposedEntry entry = new ProposedEntry(batch.stream().map(Pending::request).toList());
-    CompletableFuture<RaftClientReply> reply;
-    try {
-      reply = submitter.apply(entry);
-    } catch (RuntimeException e) {
-      reply = CompletableFuture.failedFuture(e);
-    }
-    reply.whenComplete((r, error) -> {
-      inFlight.release();
-      Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
-      for (int i = 0; i < batch.size(); i++) {
-        WriteOutcome outcome = entry.outcomes()[i];
-        if (failure == null && outcome != null) {
-          batch.get(i).result().complete(outcome);
+    CompletableFuture<WriteOutcome> propose(LogRequest request) {
+        CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
+        if (request.getSerializedSize() + ETCD_REQUEST_HEADER_BYTES > maxRequestBytes) {
+            result.completeExceptionally(new KeyspaceException(EtcdError.REQUEST_TOO_LARGE));
+        } else if (closed) {
+            result.completeExceptionally(new ReplicationException(ReplicationException.Kind.STOPPED, null));
         } else {
-          batch.get(i).result().completeExceptionally(failureMapper.apply(failure));
+            queue.add(new Pending(request, result));
         }
-      }
-    });
-  }
-
-  private void failAll(List<Pending> batch) {
-    List<Pending> rest = new ArrayList<>(batch);
-    queue.drainTo(rest);
-    RuntimeException stopped = new ReplicationException(ReplicationException.Kind.STOPPED, null);
-    rest.forEach(p -> p.result().completeExceptionally(stopped));
-  }
-
-  @Override
-  public void close() {
-    closed = true;
-    thread.interrupt();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+        return result;
     }
-    LOG.debug("proposer stopped");
-  }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        while (!closed) {
+            try {
+                batch.add(queue.take());
+                int bytes = batch.get(0).request().getSerializedSize();
+                Pending next;
+                while (batch.size() < MAX_REQUESTS_PER_ENTRY && bytes < MAX_BYTES_PER_ENTRY
+                        && (next = queue.poll()) != null) {
+                    batch.add(next);
+                    bytes += next.request().getSerializedSize();
+                }
+                inFlight.acquire();
+                submit(List.copyOf(batch));
+                batch.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        failAll(batch);
+    }
+
+    private void submit(List<Pending> batch) {
+        ProposedEntry entry = new ProposedEntry(batch.stream().map(Pending::request).toList());
+        CompletableFuture<RaftClientReply> reply;
+        try {
+            reply = submitter.apply(entry);
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenComplete((r, error) -> {
+            inFlight.release();
+            Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
+            for (int i = 0; i < batch.size(); i++) {
+                WriteOutcome outcome = entry.outcomes()[i];
+                if (failure == null && outcome != null) {
+                    batch.get(i).result().complete(outcome);
+                } else {
+                    batch.get(i).result().completeExceptionally(failureMapper.apply(failure));
+                }
+            }
+        });
+    }
+
+    private void failAll(List<Pending> batch) {
+        List<Pending> rest = new ArrayList<>(batch);
+        queue.drainTo(rest);
+        RuntimeException stopped = new ReplicationException(ReplicationException.Kind.STOPPED, null);
+        rest.forEach(p -> p.result().completeExceptionally(stopped));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.debug("proposer stopped");
+    }
 }

@@ -33,194 +33,194 @@ import org.slf4j.LoggerFactory;
  * failure stops the node rather than let replicas diverge.
  */
 public final class KvStateMachine extends BaseStateMachine {
-  private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
-  /** The read-only request of a read barrier; {@link #query} answers it with the applied index. */
-  static final Message APPLIED_INDEX_QUERY = Message.valueOf("applied-index");
+    private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
+    /** The read-only request of a read barrier; {@link #query} answers it with the applied index. */
+    static final Message APPLIED_INDEX_QUERY = Message.valueOf("applied-index");
 
-  private final Path kvDir;
-  private final CheckpointSnapshots snapshots = new CheckpointSnapshots();
-  private final AtomicLong snapshotsTaken = new AtomicLong();
-  private final AtomicLong snapshotsInstalled = new AtomicLong();
-  private final AppliedIndexWaiters appliedIndexWaiters = new AppliedIndexWaiters();
-  private volatile MvccStore store;
+    private final Path kvDir;
+    private final CheckpointSnapshots snapshots = new CheckpointSnapshots();
+    private final AtomicLong snapshotsTaken = new AtomicLong();
+    private final AtomicLong snapshotsInstalled = new AtomicLong();
+    private final AppliedIndexWaiters appliedIndexWaiters = new AppliedIndexWaiters();
+    private volatile MvccStore store;
 
-  public KvStateMachine(Path kvDir) {
-    this.kvDir = kvDir;
-  }
-
-  @Override
-  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-    super.initialize(server, groupId, raftStorage);
-    snapshots.init(raftStorage);
-    reinitialize();
-  }
-
-  /**
-   * Loads the store, first replacing it with the latest snapshot when that is newer: after Ratis
-   * installed a leader's snapshot on this follower, or when the store lost writes the purged log
-   * can no longer replay.
-   */
-  @Override
-  public void reinitialize() throws IOException {
-    if (store != null) {
-      store.close();
+    public KvStateMachine(Path kvDir) {
+        this.kvDir = kvDir;
     }
-    Files.createDirectories(kvDir.getParent());
-    snapshots.reload();
-    store = MvccStore.open(kvDir);
-    SnapshotInfo latest = snapshots.getLatestSnapshot();
-    if (latest != null && store.appliedIndex() < latest.getIndex()) {
-      store.close();
-      CheckpointSnapshots.deleteTree(kvDir);
-      snapshots.linkInto(latest.getTermIndex(), kvDir);
-      store = MvccStore.open(kvDir);
-      snapshotsInstalled.incrementAndGet();
-      LOG.info("key-value store restored from snapshot at index {}", latest.getIndex());
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        snapshots.init(raftStorage);
+        reinitialize();
     }
-    setLastAppliedTermIndex(TermIndex.valueOf(store.appliedTerm(), store.appliedIndex()));
-    LOG.info("key-value store loaded at applied index {}, revision {}", store.appliedIndex(), store.currentRevision());
-  }
 
-  public MvccStore store() {
-    return store;
-  }
-
-  public long snapshotsTaken() {
-    return snapshotsTaken.get();
-  }
-
-  public long snapshotsInstalled() {
-    return snapshotsInstalled.get();
-  }
-
-  @Override
-  public StateMachineStorage getStateMachineStorage() {
-    return snapshots;
-  }
-
-  @Override
-  public SnapshotInfo getLatestSnapshot() {
-    return snapshots.getLatestSnapshot();
-  }
-
-  @Override
-  public TransactionContext startTransaction(RaftClientRequest request) {
-    Message message = request.getMessage();
-    TransactionContext.Builder trx = TransactionContext.newBuilder()
-        .setStateMachine(this)
-        .setClientRequest(request)
-        .setLogData(message.getContent());
-    if (message instanceof ProposedEntry entry) {
-      trx.setStateMachineContext(entry);
+    /**
+     * Loads the store, first replacing it with the latest snapshot when that is newer: after Ratis
+     * installed a leader's snapshot on this follower, or when the store lost writes the purged log
+     * can no longer replay.
+     */
+    @Override
+    public void reinitialize() throws IOException {
+        if (store != null) {
+            store.close();
+        }
+        Files.createDirectories(kvDir.getParent());
+        snapshots.reload();
+        store = MvccStore.open(kvDir);
+        SnapshotInfo latest = snapshots.getLatestSnapshot();
+        if (latest != null && store.appliedIndex() < latest.getIndex()) {
+            store.close();
+            CheckpointSnapshots.deleteTree(kvDir);
+            snapshots.linkInto(latest.getTermIndex(), kvDir);
+            store = MvccStore.open(kvDir);
+            snapshotsInstalled.incrementAndGet();
+            LOG.info("key-value store restored from snapshot at index {}", latest.getIndex());
+        }
+        setLastAppliedTermIndex(TermIndex.valueOf(store.appliedTerm(), store.appliedIndex()));
+        LOG.info("key-value store loaded at applied index {}, revision {}", store.appliedIndex(), store.currentRevision());
     }
-    return trx.build();
-  }
 
-  @Override
-  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
-    LogEntryProto entry = trx.getLogEntry();
-    if (entry.getIndex() <= store.appliedIndex()) {
-      // Ratis replays its log from its last snapshot; the store already holds this entry.
-      return CompletableFuture.completedFuture(Message.EMPTY);
+    public MvccStore store() {
+        return store;
     }
-    List<LogRequest> requests;
-    WriteOutcome[] outcomes;
-    if (trx.getStateMachineContext() instanceof ProposedEntry proposed) {
-      requests = proposed.requests();
-      outcomes = proposed.outcomes();
-    } else {
-      requests = parse(entry);
-      outcomes = new WriteOutcome[requests.size()];
-    }
-    try (MvccBatch batch = store.newBatch()) {
-      for (int i = 0; i < requests.size(); i++) {
-        outcomes[i] = applyOne(batch, requests.get(i));
-      }
-      batch.commit(entry.getIndex(), entry.getTerm());
-    } catch (RuntimeException storageFailure) {
-      LOG.error("storage failure applying index {}; stopping this member so replicas cannot diverge",
-          entry.getIndex(), storageFailure);
-      Runtime.getRuntime().halt(2);
-    }
-    updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-    if (trx.getStateMachineContext() == null && trx.getClientRequest() != null) {
-      // A follower forwarded this entry and waits for the outcomes in the reply.
-      return CompletableFuture.completedFuture(Message.valueOf(
-          UnsafeByteOperations.unsafeWrap(LogResultCodec.encode(outcomes).toByteArray())));
-    }
-    return CompletableFuture.completedFuture(Message.EMPTY);
-  }
 
-  /** Replayed entries below what the store already holds must not move the applied index back. */
-  @Override
-  protected boolean updateLastAppliedTermIndex(long term, long index) {
-    TermIndex last = getLastAppliedTermIndex();
-    if (last != null && index <= last.getIndex()) {
-      return false;
+    public long snapshotsTaken() {
+        return snapshotsTaken.get();
     }
-    boolean updated = super.updateLastAppliedTermIndex(term, index);
-    appliedIndexWaiters.release(index);
-    return updated;
-  }
 
-  private static List<LogRequest> parse(LogEntryProto entry) {
-    try {
-      return LogEntry.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer())
-          .getRequestsList();
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new IllegalStateException("corrupt log entry at index " + entry.getIndex(), e);
+    public long snapshotsInstalled() {
+        return snapshotsInstalled.get();
     }
-  }
 
-  private static WriteOutcome applyOne(MvccBatch batch, LogRequest request) {
-    try {
-      return WriteOutcome.ok(switch (request.getOpCase()) {
-        case PUT -> batch.put(request.getPut());
-        case DELETE_RANGE -> batch.deleteRange(request.getDeleteRange());
-        case TXN -> batch.txn(request.getTxn());
-        case COMPACTION -> batch.compact(request.getCompaction());
-        case OP_NOT_SET -> throw new IllegalStateException("log request without an operation");
-      });
-    } catch (KeyspaceException e) {
-      return WriteOutcome.failed(e.error());
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return snapshots;
     }
-  }
 
-  /**
-   * Asked through Ratis' linearizable read path, so it runs once this member (the leader) has
-   * confirmed its leadership and applied up to its commit index; answers that applied index.
-   */
-  @Override
-  public CompletableFuture<Message> query(Message request) {
-    long applied = getLastAppliedTermIndex().getIndex();
-    return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(
-        java.nio.ByteBuffer.allocate(Long.BYTES).putLong(0, applied))));
-  }
-
-  /** Completes when this member has applied the entry at {@code index}. */
-  CompletableFuture<Void> awaitApplied(long index) {
-    return appliedIndexWaiters.await(index, () -> getLastAppliedTermIndex().getIndex());
-  }
-
-  /** Runs on the apply thread between entries, so the checkpoint is exactly the applied state. */
-  @Override
-  public long takeSnapshot() throws IOException {
-    TermIndex last = getLastAppliedTermIndex();
-    Path target = snapshots.pathFor(last);
-    if (!Files.exists(target)) {
-      store.checkpoint(target);
-      snapshots.published(last);
-      snapshotsTaken.incrementAndGet();
-      LOG.info("snapshot taken at index {} (term {})", last.getIndex(), last.getTerm());
+    @Override
+    public SnapshotInfo getLatestSnapshot() {
+        return snapshots.getLatestSnapshot();
     }
-    return last.getIndex();
-  }
 
-  @Override
-  public void close() throws IOException {
-    super.close();
-    if (store != null) {
-      store.close();
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) {
+        Message message = request.getMessage();
+        TransactionContext.Builder trx = TransactionContext.newBuilder()
+                .setStateMachine(this)
+                .setClientRequest(request)
+                .setLogData(message.getContent());
+        if (message instanceof ProposedEntry entry) {
+            trx.setStateMachineContext(entry);
+        }
+        return trx.build();
     }
-  }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        if (entry.getIndex() <= store.appliedIndex()) {
+            // Ratis replays its log from its last snapshot; the store already holds this entry.
+            return CompletableFuture.completedFuture(Message.EMPTY);
+        }
+        List<LogRequest> requests;
+        WriteOutcome[] outcomes;
+        if (trx.getStateMachineContext() instanceof ProposedEntry proposed) {
+            requests = proposed.requests();
+            outcomes = proposed.outcomes();
+        } else {
+            requests = parse(entry);
+            outcomes = new WriteOutcome[requests.size()];
+        }
+        try (MvccBatch batch = store.newBatch()) {
+            for (int i = 0; i < requests.size(); i++) {
+                outcomes[i] = applyOne(batch, requests.get(i));
+            }
+            batch.commit(entry.getIndex(), entry.getTerm());
+        } catch (RuntimeException storageFailure) {
+            LOG.error("storage failure applying index {}; stopping this member so replicas cannot diverge",
+                    entry.getIndex(), storageFailure);
+            Runtime.getRuntime().halt(2);
+        }
+        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        if (trx.getStateMachineContext() == null && trx.getClientRequest() != null) {
+            // A follower forwarded this entry and waits for the outcomes in the reply.
+            return CompletableFuture.completedFuture(Message.valueOf(
+                    UnsafeByteOperations.unsafeWrap(LogResultCodec.encode(outcomes).toByteArray())));
+        }
+        return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+
+    /** Replayed entries below what the store already holds must not move the applied index back. */
+    @Override
+    protected boolean updateLastAppliedTermIndex(long term, long index) {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last != null && index <= last.getIndex()) {
+            return false;
+        }
+        boolean updated = super.updateLastAppliedTermIndex(term, index);
+        appliedIndexWaiters.release(index);
+        return updated;
+    }
+
+    private static List<LogRequest> parse(LogEntryProto entry) {
+        try {
+            return LogEntry.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer())
+                    .getRequestsList();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("corrupt log entry at index " + entry.getIndex(), e);
+        }
+    }
+
+    private static WriteOutcome applyOne(MvccBatch batch, LogRequest request) {
+        try {
+            return WriteOutcome.ok(switch (request.getOpCase()) {
+                case PUT -> batch.put(request.getPut());
+                case DELETE_RANGE -> batch.deleteRange(request.getDeleteRange());
+                case TXN -> batch.txn(request.getTxn());
+                case COMPACTION -> batch.compact(request.getCompaction());
+                case OP_NOT_SET -> throw new IllegalStateException("log request without an operation");
+            });
+        } catch (KeyspaceException e) {
+            return WriteOutcome.failed(e.error());
+        }
+    }
+
+    /**
+     * Asked through Ratis' linearizable read path, so it runs once this member (the leader) has
+     * confirmed its leadership and applied up to its commit index; answers that applied index.
+     */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        long applied = getLastAppliedTermIndex().getIndex();
+        return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(
+                java.nio.ByteBuffer.allocate(Long.BYTES).putLong(0, applied))));
+    }
+
+    /** Completes when this member has applied the entry at {@code index}. */
+    CompletableFuture<Void> awaitApplied(long index) {
+        return appliedIndexWaiters.await(index, () -> getLastAppliedTermIndex().getIndex());
+    }
+
+    /** Runs on the apply thread between entries, so the checkpoint is exactly the applied state. */
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        Path target = snapshots.pathFor(last);
+        if (!Files.exists(target)) {
+            store.checkpoint(target);
+            snapshots.published(last);
+            snapshotsTaken.incrementAndGet();
+            LOG.info("snapshot taken at index {} (term {})", last.getIndex(), last.getTerm());
+        }
+        return last.getIndex();
+    }
+
+    @Override
+    public void close() throws IOException {
+        super.close();
+        if (store != null) {
+            store.close();
+        }
+    }
 }

@@ -10,42 +10,42 @@ import io.keyline.replication.proto.LogResults;
 
 /** Outcomes to and from the reply a leader sends for a forwarded entry. */
 final class LogResultCodec {
-  private LogResultCodec() {
-  }
-
-  static LogResults encode(WriteOutcome[] outcomes) {
-    LogResults.Builder results = LogResults.newBuilder();
-    for (WriteOutcome o : outcomes) {
-      LogResult.Builder r = LogResult.newBuilder();
-      if (o.failed()) {
-        r.setError(o.error().name());
-      } else if (o.response() instanceof PutResponse put) {
-        r.setPut(put);
-      } else if (o.response() instanceof DeleteRangeResponse del) {
-        r.setDeleteRange(del);
-      } else if (o.response() instanceof TxnResponse txn) {
-        r.setTxn(txn);
-      } else if (o.response() instanceof CompactionResponse compaction) {
-        r.setCompaction(compaction);
-      } else {
-        throw new IllegalStateException("unexpected response " + o.response().getClass());
-      }
-      results.addResults(r);
+    private LogResultCodec() {
     }
-    return results.build();
-  }
 
-  static void decodeInto(LogResults results, WriteOutcome[] outcomes) {
-    for (int i = 0; i < outcomes.length && i < results.getResultsCount(); i++) {
-      LogResult r = results.getResults(i);
-      outcomes[i] = switch (r.getResultCase()) {
-        case PUT -> WriteOutcome.ok(r.getPut());
-        case DELETE_RANGE -> WriteOutcome.ok(r.getDeleteRange());
-        case TXN -> WriteOutcome.ok(r.getTxn());
-        case COMPACTION -> WriteOutcome.ok(r.getCompaction());
-        case ERROR -> WriteOutcome.failed(EtcdError.valueOf(r.getError()));
-        case RESULT_NOT_SET -> null;
-      };
+    static LogResults encode(WriteOutcome[] outcomes) {
+        LogResults.Builder results = LogResults.newBuilder();
+        for (WriteOutcome o : outcomes) {
+            LogResult.Builder r = LogResult.newBuilder();
+            if (o.failed()) {
+                r.setError(o.error().name());
+            } else if (o.response() instanceof PutResponse put) {
+                r.setPut(put);
+            } else if (o.response() instanceof DeleteRangeResponse del) {
+                r.setDeleteRange(del);
+            } else if (o.response() instanceof TxnResponse txn) {
+                r.setTxn(txn);
+            } else if (o.response() instanceof CompactionResponse compaction) {
+                r.setCompaction(compaction);
+            } else {
+                throw new IllegalStateException("unexpected response " + o.response().getClass());
+            }
+            results.addResults(r);
+        }
+        return results.build();
     }
-  }
+
+    static void decodeInto(LogResults results, WriteOutcome[] outcomes) {
+        for (int i = 0; i < outcomes.length && i < results.getResultsCount(); i++) {
+            LogResult r = results.getResults(i);
+            outcomes[i] = switch (r.getResultCase()) {
+                case PUT -> WriteOutcome.ok(r.getPut());
+                case DELETE_RANGE -> WriteOutcome.ok(r.getDeleteRange());
+                case TXN -> WriteOutcome.ok(r.getTxn());
+                case COMPACTION -> WriteOutcome.ok(r.getCompaction());
+                case ERROR -> WriteOutcome.failed(EtcdError.valueOf(r.getError()));
+                case RESULT_NOT_SET -> null;
+            };
+        }
+    }
 }

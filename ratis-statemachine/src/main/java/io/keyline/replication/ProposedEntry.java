@@ -13,32 +13,32 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * entry and apply writes each request's outcome here instead of serializing a reply.
  */
 final class ProposedEntry implements Message {
-  private final List<LogRequest> requests;
-  private final ByteString content;
-  private final WriteOutcome[] outcomes;
+    private final List<LogRequest> requests;
+    private final ByteString content;
+    private final WriteOutcome[] outcomes;
 
-  ProposedEntry(List<LogRequest> requests) {
-    this.requests = requests;
-    this.content = UnsafeByteOperations.unsafeWrap(
-        LogEntry.newBuilder().addAllRequests(requests).build().toByteArray());
-    this.outcomes = new WriteOutcome[requests.size()];
-  }
+    ProposedEntry(List<LogRequest> requests) {
+        this.requests = requests;
+        this.content = UnsafeByteOperations.unsafeWrap(
+                LogEntry.newBuilder().addAllRequests(requests).build().toByteArray());
+        this.outcomes = new WriteOutcome[requests.size()];
+    }
 
-  List<LogRequest> requests() {
-    return requests;
-  }
+    List<LogRequest> requests() {
+        return requests;
+    }
 
-  WriteOutcome[] outcomes() {
-    return outcomes;
-  }
+    WriteOutcome[] outcomes() {
+        return outcomes;
+    }
 
-  @Override
-  public ByteString getContent() {
-    return content;
-  }
+    @Override
+    public ByteString getContent() {
+        return content;
+    }
 
-  @Override
-  public String toString() {
-    return "ProposedEntry(" + requests.size() + " requests, " + content.size() + " bytes)";
-  }
+    @Override
+    public String toString() {
+        return "ProposedEntry(" + requests.size() + " requests, " + content.size() + " bytes)";
+    }
 }

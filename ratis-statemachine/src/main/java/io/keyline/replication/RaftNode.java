@@ -45,264 +45,264 @@ import org.slf4j.LoggerFactory;
  * that feeds it in-process, and the read barrier for linearizable reads.
  */
 public final class RaftNode implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
 
-  private final ReplicationConfig config;
-  private final RaftGroupId groupId;
-  private final KvStateMachine stateMachine;
-  private final ClientId clientId = ClientId.randomId();
-  private final AtomicLong callIds = new AtomicLong();
-  /** How long a request waits for a leader before failing; below the gateway's request timeout. */
-  static final long NO_LEADER_WAIT_MS = 5_000;
-  static final long RETRY_INTERVAL_MS = 20;
+    private final ReplicationConfig config;
+    private final RaftGroupId groupId;
+    private final KvStateMachine stateMachine;
+    private final ClientId clientId = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+    /** How long a request waits for a leader before failing; below the gateway's request timeout. */
+    static final long NO_LEADER_WAIT_MS = 5_000;
+    static final long RETRY_INTERVAL_MS = 20;
 
-  private RaftServer server;
-  private GroupCommitProposer proposer;
-  /** Carries a follower's entries to the leader; null on a single-member cluster. */
-  private RaftClient forwarder;
-  private volatile boolean closed;
+    private RaftServer server;
+    private GroupCommitProposer proposer;
+    /** Carries a follower's entries to the leader; null on a single-member cluster. */
+    private RaftClient forwarder;
+    private volatile boolean closed;
 
-  public RaftNode(ReplicationConfig config) {
-    this.config = config;
-    this.groupId = RaftGroupId.valueOf(new UUID(config.clusterId(), config.clusterId()));
-    this.stateMachine = new KvStateMachine(config.kvDir());
-  }
-
-  public void start() throws IOException {
-    boolean fresh = !Files.exists(config.raftDir());
-    Files.createDirectories(config.raftDir());
-    List<RaftPeer> peers = config.members().stream()
-        .map(p -> RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.address()).build())
-        .toList();
-    server = RaftServer.newBuilder()
-        .setServerId(peerId(config.self()))
-        .setGroup(RaftGroup.valueOf(groupId, peers))
-        .setStateMachine(stateMachine)
-        .setProperties(properties())
-        .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
-        .build();
-    server.start();
-    if (peers.size() > 1) {
-      forwarder = RaftClient.newBuilder()
-          .setProperties(properties())
-          .setRaftGroup(RaftGroup.valueOf(groupId, peers))
-          .setClientId(ClientId.randomId())
-          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-              (int) (NO_LEADER_WAIT_MS / 50), TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
-          .build();
+    public RaftNode(ReplicationConfig config) {
+        this.config = config;
+        this.groupId = RaftGroupId.valueOf(new UUID(config.clusterId(), config.clusterId()));
+        this.stateMachine = new KvStateMachine(config.kvDir());
     }
-    proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, config.maxRequestBytes());
-    LOG.info("raft member {} started on {} ({} storage)", peerId(config.self()), config.selfPeer().address(),
-        fresh ? "new" : "recovered");
-  }
 
-  private RaftProperties properties() {
-    RaftProperties p = new RaftProperties();
-    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
-    NettyConfigKeys.Server.setHost(p, config.selfPeer().host());
-    NettyConfigKeys.Server.setPort(p, config.selfPeer().port());
-    RaftServerConfigKeys.setStorageDir(p, List.of(config.raftDir().toFile()));
-    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotCount());
-    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
-    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-    RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, config.catchupEntries());
-    // The largest entry (a group-committed batch) must fit the write buffer, and Ratis refuses to
-    // start unless the appender's byte limit is below the write buffer size minus 8.
-    SizeInBytes writeBuffer = SizeInBytes.valueOf((2 * GroupCommitProposer.MAX_BYTES_PER_ENTRY + (4 << 20)) + "B");
-    RaftServerConfigKeys.Log.setWriteBufferSize(p, writeBuffer);
-    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p,
-        SizeInBytes.valueOf((2 * GroupCommitProposer.MAX_BYTES_PER_ENTRY) + "B"));
-    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("64MB"));
-    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
-    return p;
-  }
-
-  static RaftPeerId peerId(long memberId) {
-    return RaftPeerId.valueOf(Long.toHexString(memberId));
-  }
-
-  /** The leader proposes in-process; a follower forwards the whole entry to the leader's node. */
-  private CompletableFuture<RaftClientReply> submit(ProposedEntry entry) {
-    if (forwarder != null && hasLeader() && !isLeader()) {
-      return forward(entry);
-    }
-    return submitRequest(entry, RaftClientRequest.writeRequestType());
-  }
-
-  private CompletableFuture<RaftClientReply> forward(ProposedEntry entry) {
-    return forwarder.async().send(entry).thenApply(reply -> {
-      if (reply.isSuccess()) {
-        try {
-          LogResultCodec.decodeInto(LogResults.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer()),
-              entry.outcomes());
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-          throw new CompletionException(e);
+    public void start() throws IOException {
+        boolean fresh = !Files.exists(config.raftDir());
+        Files.createDirectories(config.raftDir());
+        List<RaftPeer> peers = config.members().stream()
+                .map(p -> RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.address()).build())
+                .toList();
+        server = RaftServer.newBuilder()
+                .setServerId(peerId(config.self()))
+                .setGroup(RaftGroup.valueOf(groupId, peers))
+                .setStateMachine(stateMachine)
+                .setProperties(properties())
+                .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
+                .build();
+        server.start();
+        if (peers.size() > 1) {
+            forwarder = RaftClient.newBuilder()
+                    .setProperties(properties())
+                    .setRaftGroup(RaftGroup.valueOf(groupId, peers))
+                    .setClientId(ClientId.randomId())
+                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                            (int) (NO_LEADER_WAIT_MS / 50), TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+                    .build();
         }
-      }
-      return reply;
-    });
-  }
-
-  /**
-   * Submits in-process, retrying while the group has no ready leader (just started, or between
-   * elections) until {@link #NO_LEADER_WAIT_MS}, as etcd holds proposals until a leader exists.
-   * Retries keep the call id, so Ratis' retry cache answers one that was already applied.
-   */
-  private CompletableFuture<RaftClientReply> submitRequest(Message message, RaftClientRequest.Type type) {
-    RaftClientRequest request = RaftClientRequest.newBuilder()
-        .setClientId(clientId)
-        .setServerId(server.getId())
-        .setGroupId(groupId)
-        .setCallId(callIds.incrementAndGet())
-        .setMessage(message)
-        .setType(type)
-        .build();
-    CompletableFuture<RaftClientReply> result = new CompletableFuture<>();
-    attempt(request, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NO_LEADER_WAIT_MS), result);
-    return result;
-  }
-
-  private void attempt(RaftClientRequest request, long deadline, CompletableFuture<RaftClientReply> result) {
-    CompletableFuture<RaftClientReply> reply;
-    try {
-      reply = server.submitClientRequestAsync(request);
-    } catch (IOException e) {
-      reply = CompletableFuture.failedFuture(e);
+        proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, config.maxRequestBytes());
+        LOG.info("raft member {} started on {} ({} storage)", peerId(config.self()), config.selfPeer().address(),
+                fresh ? "new" : "recovered");
     }
-    reply.whenComplete((r, error) -> {
-      Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-          ? failure.getCause() : failure;
-      boolean leaderless = isLeaderless(cause);
-      if (leaderless && forwarder != null && request.getMessage() instanceof ProposedEntry entry
-          && hasLeader() && !isLeader()) {
-        forward(entry).whenComplete((fr, fe) -> {
-          if (fe != null) {
-            result.completeExceptionally(fe);
-          } else {
-            result.complete(fr);
-          }
+
+    private RaftProperties properties() {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
+        NettyConfigKeys.Server.setHost(p, config.selfPeer().host());
+        NettyConfigKeys.Server.setPort(p, config.selfPeer().port());
+        RaftServerConfigKeys.setStorageDir(p, List.of(config.raftDir().toFile()));
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotCount());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, config.catchupEntries());
+        // The largest entry (a group-committed batch) must fit the write buffer, and Ratis refuses to
+        // start unless the appender's byte limit is below the write buffer size minus 8.
+        SizeInBytes writeBuffer = SizeInBytes.valueOf((2 * GroupCommitProposer.MAX_BYTES_PER_ENTRY + (4 << 20)) + "B");
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, writeBuffer);
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p,
+                SizeInBytes.valueOf((2 * GroupCommitProposer.MAX_BYTES_PER_ENTRY) + "B"));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("64MB"));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
+        return p;
+    }
+
+    static RaftPeerId peerId(long memberId) {
+        return RaftPeerId.valueOf(Long.toHexString(memberId));
+    }
+
+    /** The leader proposes in-process; a follower forwards the whole entry to the leader's node. */
+    private CompletableFuture<RaftClientReply> submit(ProposedEntry entry) {
+        if (forwarder != null && hasLeader() && !isLeader()) {
+            return forward(entry);
+        }
+        return submitRequest(entry, RaftClientRequest.writeRequestType());
+    }
+
+    private CompletableFuture<RaftClientReply> forward(ProposedEntry entry) {
+        return forwarder.async().send(entry).thenApply(reply -> {
+            if (reply.isSuccess()) {
+                try {
+                    LogResultCodec.decodeInto(LogResults.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer()),
+                            entry.outcomes());
+                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                    throw new CompletionException(e);
+                }
+            }
+            return reply;
         });
-      } else if (leaderless && !closed && System.nanoTime() < deadline) {
-        CompletableFuture.delayedExecutor(RETRY_INTERVAL_MS, TimeUnit.MILLISECONDS)
-            .execute(() -> attempt(request, deadline, result));
-      } else if (error != null) {
-        result.completeExceptionally(error);
-      } else {
-        result.complete(r);
-      }
-    });
-  }
-
-  /** Proposes one write; completes with its outcome once applied on this member. */
-  public CompletableFuture<WriteOutcome> write(LogRequest request) {
-    return proposer.propose(request);
-  }
-
-  /**
-   * Completes once this member has applied everything committed before the call (ReadIndex). A
-   * follower asks the leader, which confirms its leadership first, for its applied index and then
-   * waits to apply up to it: Ratis' own follower read needs an RPC its Netty transport lacks.
-   */
-  public CompletableFuture<Void> readBarrier() {
-    CompletableFuture<RaftClientReply> reply = forwarder != null && hasLeader() && !isLeader()
-        ? forwarder.async().sendReadOnly(KvStateMachine.APPLIED_INDEX_QUERY)
-        : submitRequest(KvStateMachine.APPLIED_INDEX_QUERY, RaftClientRequest.readRequestType());
-    return reply.handle((r, error) -> {
-      Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
-      if (failure != null) {
-        throw mapFailure(failure);
-      }
-      return r.getMessage().getContent().asReadOnlyByteBuffer().getLong();
-    }).thenCompose(stateMachine::awaitApplied);
-  }
-
-  private static boolean isLeaderless(Throwable cause) {
-    return cause instanceof NotLeaderException || cause instanceof LeaderNotReadyException
-        || cause instanceof ReadIndexException;
-  }
-
-  static RuntimeException mapFailure(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
     }
-    if (cause instanceof ReplicationException || cause instanceof io.keyline.keyspace.KeyspaceException) {
-      return (RuntimeException) cause;
+
+    /**
+     * Submits in-process, retrying while the group has no ready leader (just started, or between
+     * elections) until {@link #NO_LEADER_WAIT_MS}, as etcd holds proposals until a leader exists.
+     * Retries keep the call id, so Ratis' retry cache answers one that was already applied.
+     */
+    private CompletableFuture<RaftClientReply> submitRequest(Message message, RaftClientRequest.Type type) {
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(clientId)
+                .setServerId(server.getId())
+                .setGroupId(groupId)
+                .setCallId(callIds.incrementAndGet())
+                .setMessage(message)
+                .setType(type)
+                .build();
+        CompletableFuture<RaftClientReply> result = new CompletableFuture<>();
+        attempt(request, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NO_LEADER_WAIT_MS), result);
+        return result;
     }
-    ReplicationException.Kind kind;
-    if (isLeaderless(cause)) {
-      kind = ReplicationException.Kind.NO_LEADER;
-    } else if (cause instanceof TimeoutIOException || cause instanceof TimeoutException
-        || cause instanceof RaftRetryFailureException) {
-      kind = ReplicationException.Kind.TIMEOUT;
-    } else {
-      kind = ReplicationException.Kind.STOPPED;
+
+    private void attempt(RaftClientRequest request, long deadline, CompletableFuture<RaftClientReply> result) {
+        CompletableFuture<RaftClientReply> reply;
+        try {
+            reply = server.submitClientRequestAsync(request);
+        } catch (IOException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenComplete((r, error) -> {
+            Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            boolean leaderless = isLeaderless(cause);
+            if (leaderless && forwarder != null && request.getMessage() instanceof ProposedEntry entry
+                    && hasLeader() && !isLeader()) {
+                forward(entry).whenComplete((fr, fe) -> {
+                    if (fe != null) {
+                        result.completeExceptionally(fe);
+                    } else {
+                        result.complete(fr);
+                    }
+                });
+            } else if (leaderless && !closed && System.nanoTime() < deadline) {
+                CompletableFuture.delayedExecutor(RETRY_INTERVAL_MS, TimeUnit.MILLISECONDS)
+                        .execute(() -> attempt(request, deadline, result));
+            } else if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(r);
+            }
+        });
     }
-    return new ReplicationException(kind, cause);
-  }
 
-  public MvccStore store() {
-    return stateMachine.store();
-  }
-
-  public KvStateMachine stateMachine() {
-    return stateMachine;
-  }
-
-  private DivisionInfo info() {
-    try {
-      return server.getDivision(groupId).getInfo();
-    } catch (IOException e) {
-      throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
+    /** Proposes one write; completes with its outcome once applied on this member. */
+    public CompletableFuture<WriteOutcome> write(LogRequest request) {
+        return proposer.propose(request);
     }
-  }
 
-  public long term() {
-    return info().getCurrentTerm();
-  }
-
-  public boolean hasLeader() {
-    return info().getLeaderId() != null;
-  }
-
-  /** The leader's etcd member id, or 0 when there is none. */
-  public long leaderId() {
-    RaftPeerId leader = info().getLeaderId();
-    return leader == null ? 0 : Long.parseUnsignedLong(leader.toString(), 16);
-  }
-
-  public boolean isLeader() {
-    return info().isLeader();
-  }
-
-  /** Raft indexes as etcd reports them: etcd's log starts at 1, Ratis' at 0. */
-  public long commitIndex() {
-    try {
-      return server.getDivision(groupId).getRaftLog().getLastCommittedIndex() + 1;
-    } catch (IOException e) {
-      throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
+    /**
+     * Completes once this member has applied everything committed before the call (ReadIndex). A
+     * follower asks the leader, which confirms its leadership first, for its applied index and then
+     * waits to apply up to it: Ratis' own follower read needs an RPC its Netty transport lacks.
+     */
+    public CompletableFuture<Void> readBarrier() {
+        CompletableFuture<RaftClientReply> reply = forwarder != null && hasLeader() && !isLeader()
+                ? forwarder.async().sendReadOnly(KvStateMachine.APPLIED_INDEX_QUERY)
+                : submitRequest(KvStateMachine.APPLIED_INDEX_QUERY, RaftClientRequest.readRequestType());
+        return reply.handle((r, error) -> {
+            Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
+            if (failure != null) {
+                throw mapFailure(failure);
+            }
+            return r.getMessage().getContent().asReadOnlyByteBuffer().getLong();
+        }).thenCompose(stateMachine::awaitApplied);
     }
-  }
 
-  public long appliedIndex() {
-    return info().getLastAppliedIndex() + 1;
-  }
+    private static boolean isLeaderless(Throwable cause) {
+        return cause instanceof NotLeaderException || cause instanceof LeaderNotReadyException
+                || cause instanceof ReadIndexException;
+    }
 
-  @Override
-  public void close() throws IOException {
-    closed = true;
-    if (proposer != null) {
-      proposer.close();
+    static RuntimeException mapFailure(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ReplicationException || cause instanceof io.keyline.keyspace.KeyspaceException) {
+            return (RuntimeException) cause;
+        }
+        ReplicationException.Kind kind;
+        if (isLeaderless(cause)) {
+            kind = ReplicationException.Kind.NO_LEADER;
+        } else if (cause instanceof TimeoutIOException || cause instanceof TimeoutException
+                || cause instanceof RaftRetryFailureException) {
+            kind = ReplicationException.Kind.TIMEOUT;
+        } else {
+            kind = ReplicationException.Kind.STOPPED;
+        }
+        return new ReplicationException(kind, cause);
     }
-    if (forwarder != null) {
-      forwarder.close();
+
+    public MvccStore store() {
+        return stateMachine.store();
     }
-    if (server != null) {
-      server.close();
+
+    public KvStateMachine stateMachine() {
+        return stateMachine;
     }
-  }
+
+    private DivisionInfo info() {
+        try {
+            return server.getDivision(groupId).getInfo();
+        } catch (IOException e) {
+            throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
+        }
+    }
+
+    public long term() {
+        return info().getCurrentTerm();
+    }
+
+    public boolean hasLeader() {
+        return info().getLeaderId() != null;
+    }
+
+    /** The leader's etcd member id, or 0 when there is none. */
+    public long leaderId() {
+        RaftPeerId leader = info().getLeaderId();
+        return leader == null ? 0 : Long.parseUnsignedLong(leader.toString(), 16);
+    }
+
+    public boolean isLeader() {
+        return info().isLeader();
+    }
+
+    /** Raft indexes as etcd reports them: etcd's log starts at 1, Ratis' at 0. */
+    public long commitIndex() {
+        try {
+            return server.getDivision(groupId).getRaftLog().getLastCommittedIndex() + 1;
+        } catch (IOException e) {
+            throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
+        }
+    }
+
+    public long appliedIndex() {
+        return info().getLastAppliedIndex() + 1;
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        if (proposer != null) {
+            proposer.close();
+        }
+        if (forwarder != null) {
+            forwarder.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
 }

@@ -14,16 +14,16 @@ import java.util.List;
  * @param maxRequestBytes largest proposal accepted (--max-request-bytes)
  */
 public record ReplicationConfig(long self, List<Peer> members, long clusterId, Path raftDir, Path kvDir,
-    long snapshotCount, long catchupEntries, long maxRequestBytes) {
+        long snapshotCount, long catchupEntries, long maxRequestBytes) {
 
-  public record Peer(long id, String host, int port) {
-    String address() {
-      return host + ":" + port;
+    public record Peer(long id, String host, int port) {
+        String address() {
+            return host + ":" + port;
+        }
     }
-  }
 
-  Peer selfPeer() {
-    return members.stream().filter(p -> p.id() == self).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("this member is not in the initial cluster"));
-  }
+    Peer selfPeer() {
+        return members.stream().filter(p -> p.id() == self).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("this member is not in the initial cluster"));
+    }
 }

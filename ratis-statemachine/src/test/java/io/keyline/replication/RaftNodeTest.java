@@ -20,89 +20,89 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RaftNodeTest {
-  @TempDir
-  Path dir;
+    @TempDir
+    Path dir;
 
-  private RaftNode singleMember(int port) {
-    return singleMember(port, 100_000, 5_000);
-  }
-
-  private RaftNode singleMember(int port, long snapshotCount, long catchupEntries) {
-    return new RaftNode(new ReplicationConfig(7L, List.of(new ReplicationConfig.Peer(7L, "127.0.0.1", port)), 11L,
-        dir.resolve("raft"), dir.resolve("kv"), snapshotCount, catchupEntries, 1_572_864));
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    private RaftNode singleMember(int port) {
+        return singleMember(port, 100_000, 5_000);
     }
-  }
 
-  private static LogRequest put(String key, String value) {
-    return LogRequest.newBuilder().setPut(PutRequest.newBuilder()
-        .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8(value))).build();
-  }
+    private RaftNode singleMember(int port, long snapshotCount, long catchupEntries) {
+        return new RaftNode(new ReplicationConfig(7L, List.of(new ReplicationConfig.Peer(7L, "127.0.0.1", port)), 11L,
+                dir.resolve("raft"), dir.resolve("kv"), snapshotCount, catchupEntries, 1_572_864));
+    }
 
-  @Test
-  void concurrentWritesGetConsecutiveRevisionsAndSurviveRestart() throws Exception {
-    int port = freePort();
-    List<CompletableFuture<WriteOutcome>> writes = new ArrayList<>();
-    try (RaftNode node = singleMember(port)) {
-      node.start();
-      for (int i = 0; i < 500; i++) {
-        writes.add(node.write(put("k" + i, "v" + i)));
-      }
-      List<Long> revisions = new ArrayList<>();
-      for (CompletableFuture<WriteOutcome> w : writes) {
-        revisions.add(((PutResponse) w.get(30, TimeUnit.SECONDS).response()).getHeader().getRevision());
-      }
-      assertEquals(2L, revisions.stream().mapToLong(Long::longValue).min().orElseThrow());
-      assertEquals(501L, revisions.stream().mapToLong(Long::longValue).max().orElseThrow());
-      assertEquals(500, revisions.stream().distinct().count());
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
-    try (RaftNode node = singleMember(port)) {
-      node.start();
-      node.readBarrier().get(30, TimeUnit.SECONDS);
-      RangeResponse all = node.store().range(RangeRequest.newBuilder()
-          .setKey(ByteString.copyFromUtf8("k")).setRangeEnd(ByteString.copyFromUtf8("l")).build());
-      assertEquals(500, all.getCount());
-      assertEquals(501, node.store().currentRevision());
-    }
-  }
 
-  @Test
-  void etcdErrorsAreOutcomesAndOversizedRequestsAreRefusedBeforeRaft() throws Exception {
-    try (RaftNode node = singleMember(freePort())) {
-      node.start();
-      WriteOutcome missing = node.write(LogRequest.newBuilder().setPut(PutRequest.newBuilder()
-          .setKey(ByteString.copyFromUtf8("absent")).setIgnoreValue(true)).build()).get(30, TimeUnit.SECONDS);
-      assertEquals(EtcdError.KEY_NOT_FOUND, missing.error());
-      CompletableFuture<WriteOutcome> huge = node.write(put("big", "x".repeat(1_572_864)));
-      Throwable failure = huge.handle((ok, e) -> e).get(30, TimeUnit.SECONDS);
-      assertTrue(failure instanceof io.keyline.keyspace.KeyspaceException ke
-          && ke.error() == EtcdError.REQUEST_TOO_LARGE, String.valueOf(failure));
+    private static LogRequest put(String key, String value) {
+        return LogRequest.newBuilder().setPut(PutRequest.newBuilder()
+                .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8(value))).build();
     }
-  }
 
-  @Test
-  void lostStoreIsRebuiltFromLatestSnapshotPlusLog() throws Exception {
-    int port = freePort();
-    try (RaftNode node = singleMember(port, 20, 5)) {
-      node.start();
-      for (int i = 0; i < 120; i++) {
-        // One at a time, so that each write is its own log entry and snapshots trigger.
-        node.write(put("k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
-      }
-      assertTrue(node.stateMachine().snapshotsTaken() >= 1, "no snapshot was taken");
+    @Test
+    void concurrentWritesGetConsecutiveRevisionsAndSurviveRestart() throws Exception {
+        int port = freePort();
+        List<CompletableFuture<WriteOutcome>> writes = new ArrayList<>();
+        try (RaftNode node = singleMember(port)) {
+            node.start();
+            for (int i = 0; i < 500; i++) {
+                writes.add(node.write(put("k" + i, "v" + i)));
+            }
+            List<Long> revisions = new ArrayList<>();
+            for (CompletableFuture<WriteOutcome> w : writes) {
+                revisions.add(((PutResponse) w.get(30, TimeUnit.SECONDS).response()).getHeader().getRevision());
+            }
+            assertEquals(2L, revisions.stream().mapToLong(Long::longValue).min().orElseThrow());
+            assertEquals(501L, revisions.stream().mapToLong(Long::longValue).max().orElseThrow());
+            assertEquals(500, revisions.stream().distinct().count());
+        }
+        try (RaftNode node = singleMember(port)) {
+            node.start();
+            node.readBarrier().get(30, TimeUnit.SECONDS);
+            RangeResponse all = node.store().range(RangeRequest.newBuilder()
+                    .setKey(ByteString.copyFromUtf8("k")).setRangeEnd(ByteString.copyFromUtf8("l")).build());
+            assertEquals(500, all.getCount());
+            assertEquals(501, node.store().currentRevision());
+        }
     }
-    CheckpointSnapshots.deleteTree(dir.resolve("kv"));
-    try (RaftNode node = singleMember(port, 20, 5)) {
-      node.start();
-      node.readBarrier().get(30, TimeUnit.SECONDS);
-      assertEquals(1, node.stateMachine().snapshotsInstalled());
-      assertEquals(121, node.store().currentRevision());
-      assertEquals(120, node.store().range(RangeRequest.newBuilder()
-          .setKey(ByteString.copyFromUtf8("k")).setRangeEnd(ByteString.copyFromUtf8("l")).build()).getCount());
+
+    @Test
+    void etcdErrorsAreOutcomesAndOversizedRequestsAreRefusedBeforeRaft() throws Exception {
+        try (RaftNode node = singleMember(freePort())) {
+            node.start();
+            WriteOutcome missing = node.write(LogRequest.newBuilder().setPut(PutRequest.newBuilder()
+                    .setKey(ByteString.copyFromUtf8("absent")).setIgnoreValue(true)).build()).get(30, TimeUnit.SECONDS);
+            assertEquals(EtcdError.KEY_NOT_FOUND, missing.error());
+            CompletableFuture<WriteOutcome> huge = node.write(put("big", "x".repeat(1_572_864)));
+            Throwable failure = huge.handle((ok, e) -> e).get(30, TimeUnit.SECONDS);
+            assertTrue(failure instanceof io.keyline.keyspace.KeyspaceException ke
+                    && ke.error() == EtcdError.REQUEST_TOO_LARGE, String.valueOf(failure));
+        }
     }
-  }
+
+    @Test
+    void lostStoreIsRebuiltFromLatestSnapshotPlusLog() throws Exception {
+        int port = freePort();
+        try (RaftNode node = singleMember(port, 20, 5)) {
+            node.start();
+            for (int i = 0; i < 120; i++) {
+                // One at a time, so that each write is its own log entry and snapshots trigger.
+                node.write(put("k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
+            }
+            assertTrue(node.stateMachine().snapshotsTaken() >= 1, "no snapshot was taken");
+        }
+        CheckpointSnapshots.deleteTree(dir.resolve("kv"));
+        try (RaftNode node = singleMember(port, 20, 5)) {
+            node.start();
+            node.readBarrier().get(30, TimeUnit.SECONDS);
+            assertEquals(1, node.stateMachine().snapshotsInstalled());
+            assertEquals(121, node.store().currentRevision());
+            assertEquals(120, node.store().range(RangeRequest.newBuilder()
+                    .setKey(ByteString.copyFromUtf8("k")).setRangeEnd(ByteString.copyFromUtf8("l")).build()).getCount());
+        }
+    }
 }

@@ -10,19 +10,19 @@ import java.util.function.Supplier;
 
 /** etcd's Cluster service; membership changes arrive with replication. */
 public final class ClusterService extends ClusterGrpc.ClusterImplBase {
-  private final Supplier<List<Member>> members;
-  private final ResponseHeaders headers;
+    private final Supplier<List<Member>> members;
+    private final ResponseHeaders headers;
 
-  public ClusterService(Supplier<List<Member>> members, ResponseHeaders headers) {
-    this.members = members;
-    this.headers = headers;
-  }
+    public ClusterService(Supplier<List<Member>> members, ResponseHeaders headers) {
+        this.members = members;
+        this.headers = headers;
+    }
 
-  @Override
-  public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> out) {
-    MemberListResponse.Builder response = MemberListResponse.newBuilder().setHeader(headers.withoutRevision());
-    members.get().forEach(m -> response.addMembers(m.toProto()));
-    out.onNext(response.build());
-    out.onCompleted();
-  }
+    @Override
+    public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> out) {
+        MemberListResponse.Builder response = MemberListResponse.newBuilder().setHeader(headers.withoutRevision());
+        members.get().forEach(m -> response.addMembers(m.toProto()));
+        out.onNext(response.build());
+        out.onCompleted();
+    }
 }

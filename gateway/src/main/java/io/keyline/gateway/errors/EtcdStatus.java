@@ -15,64 +15,64 @@ import java.util.concurrent.ExecutionException;
  * (etcd's rpctypes). Clients match on these strings byte for byte.
  */
 public final class EtcdStatus {
-  private static final Map<EtcdError, Status> KEYSPACE = new EnumMap<>(EtcdError.class);
-  private static final Map<ReplicationException.Kind, Status> REPLICATION =
-      new EnumMap<>(ReplicationException.Kind.class);
+    private static final Map<EtcdError, Status> KEYSPACE = new EnumMap<>(EtcdError.class);
+    private static final Map<ReplicationException.Kind, Status> REPLICATION =
+            new EnumMap<>(ReplicationException.Kind.class);
 
-  static {
-    KEYSPACE.put(EtcdError.EMPTY_KEY, Status.INVALID_ARGUMENT.withDescription("etcdserver: key is not provided"));
-    KEYSPACE.put(EtcdError.KEY_NOT_FOUND, Status.INVALID_ARGUMENT.withDescription("etcdserver: key not found"));
-    KEYSPACE.put(EtcdError.VALUE_PROVIDED, Status.INVALID_ARGUMENT.withDescription("etcdserver: value is provided"));
-    KEYSPACE.put(EtcdError.LEASE_PROVIDED, Status.INVALID_ARGUMENT.withDescription("etcdserver: lease is provided"));
-    KEYSPACE.put(EtcdError.TOO_MANY_OPS,
-        Status.INVALID_ARGUMENT.withDescription("etcdserver: too many operations in txn request"));
-    KEYSPACE.put(EtcdError.DUPLICATE_KEY,
-        Status.INVALID_ARGUMENT.withDescription("etcdserver: duplicate key given in txn request"));
-    KEYSPACE.put(EtcdError.INVALID_SORT_OPTION,
-        Status.INVALID_ARGUMENT.withDescription("etcdserver: invalid sort option"));
-    KEYSPACE.put(EtcdError.COMPACTED,
-        Status.OUT_OF_RANGE.withDescription("etcdserver: mvcc: required revision has been compacted"));
-    KEYSPACE.put(EtcdError.FUTURE_REV,
-        Status.OUT_OF_RANGE.withDescription("etcdserver: mvcc: required revision is a future revision"));
-    KEYSPACE.put(EtcdError.LEASE_NOT_FOUND, Status.NOT_FOUND.withDescription("etcdserver: requested lease not found"));
-    KEYSPACE.put(EtcdError.REQUEST_TOO_LARGE,
-        Status.INVALID_ARGUMENT.withDescription("etcdserver: request is too large"));
-    KEYSPACE.put(EtcdError.NO_SPACE,
-        Status.RESOURCE_EXHAUSTED.withDescription("etcdserver: mvcc: database space exceeded"));
+    static {
+        KEYSPACE.put(EtcdError.EMPTY_KEY, Status.INVALID_ARGUMENT.withDescription("etcdserver: key is not provided"));
+        KEYSPACE.put(EtcdError.KEY_NOT_FOUND, Status.INVALID_ARGUMENT.withDescription("etcdserver: key not found"));
+        KEYSPACE.put(EtcdError.VALUE_PROVIDED, Status.INVALID_ARGUMENT.withDescription("etcdserver: value is provided"));
+        KEYSPACE.put(EtcdError.LEASE_PROVIDED, Status.INVALID_ARGUMENT.withDescription("etcdserver: lease is provided"));
+        KEYSPACE.put(EtcdError.TOO_MANY_OPS,
+                Status.INVALID_ARGUMENT.withDescription("etcdserver: too many operations in txn request"));
+        KEYSPACE.put(EtcdError.DUPLICATE_KEY,
+                Status.INVALID_ARGUMENT.withDescription("etcdserver: duplicate key given in txn request"));
+        KEYSPACE.put(EtcdError.INVALID_SORT_OPTION,
+                Status.INVALID_ARGUMENT.withDescription("etcdserver: invalid sort option"));
+        KEYSPACE.put(EtcdError.COMPACTED,
+                Status.OUT_OF_RANGE.withDescription("etcdserver: mvcc: required revision has been compacted"));
+        KEYSPACE.put(EtcdError.FUTURE_REV,
+                Status.OUT_OF_RANGE.withDescription("etcdserver: mvcc: required revision is a future revision"));
+        KEYSPACE.put(EtcdError.LEASE_NOT_FOUND, Status.NOT_FOUND.withDescription("etcdserver: requested lease not found"));
+        KEYSPACE.put(EtcdError.REQUEST_TOO_LARGE,
+                Status.INVALID_ARGUMENT.withDescription("etcdserver: request is too large"));
+        KEYSPACE.put(EtcdError.NO_SPACE,
+                Status.RESOURCE_EXHAUSTED.withDescription("etcdserver: mvcc: database space exceeded"));
 
-    REPLICATION.put(ReplicationException.Kind.NO_LEADER, Status.UNAVAILABLE.withDescription("etcdserver: no leader"));
-    REPLICATION.put(ReplicationException.Kind.TIMEOUT,
-        Status.UNAVAILABLE.withDescription("etcdserver: request timed out"));
-    REPLICATION.put(ReplicationException.Kind.STOPPED, Status.UNAVAILABLE.withDescription("etcdserver: server stopped"));
-    REPLICATION.put(ReplicationException.Kind.LEADER_CHANGED,
-        Status.UNAVAILABLE.withDescription("etcdserver: leader changed"));
-  }
+        REPLICATION.put(ReplicationException.Kind.NO_LEADER, Status.UNAVAILABLE.withDescription("etcdserver: no leader"));
+        REPLICATION.put(ReplicationException.Kind.TIMEOUT,
+                Status.UNAVAILABLE.withDescription("etcdserver: request timed out"));
+        REPLICATION.put(ReplicationException.Kind.STOPPED, Status.UNAVAILABLE.withDescription("etcdserver: server stopped"));
+        REPLICATION.put(ReplicationException.Kind.LEADER_CHANGED,
+                Status.UNAVAILABLE.withDescription("etcdserver: leader changed"));
+    }
 
-  private EtcdStatus() {
-  }
+    private EtcdStatus() {
+    }
 
-  public static StatusRuntimeException of(EtcdError error) {
-    return KEYSPACE.get(error).asRuntimeException();
-  }
+    public static StatusRuntimeException of(EtcdError error) {
+        return KEYSPACE.get(error).asRuntimeException();
+    }
 
-  /** Maps any failure of a request to what etcd would answer; unknown failures are etcd's internal errors. */
-  public static StatusRuntimeException of(Throwable failure) {
-    Throwable cause = failure;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-      cause = cause.getCause();
+    /** Maps any failure of a request to what etcd would answer; unknown failures are etcd's internal errors. */
+    public static StatusRuntimeException of(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof StatusRuntimeException sre) {
+            return sre;
+        }
+        if (cause instanceof KeyspaceException ke) {
+            return of(ke.error());
+        }
+        if (cause instanceof ReplicationException re) {
+            return REPLICATION.get(re.kind()).asRuntimeException();
+        }
+        if (cause instanceof java.util.concurrent.TimeoutException) {
+            return REPLICATION.get(ReplicationException.Kind.TIMEOUT).asRuntimeException();
+        }
+        return Status.UNKNOWN.withDescription(String.valueOf(cause.getMessage())).asRuntimeException();
     }
-    if (cause instanceof StatusRuntimeException sre) {
-      return sre;
-    }
-    if (cause instanceof KeyspaceException ke) {
-      return of(ke.error());
-    }
-    if (cause instanceof ReplicationException re) {
-      return REPLICATION.get(re.kind()).asRuntimeException();
-    }
-    if (cause instanceof java.util.concurrent.TimeoutException) {
-      return REPLICATION.get(ReplicationException.Kind.TIMEOUT).asRuntimeException();
-    }
-    return Status.UNKNOWN.withDescription(String.valueOf(cause.getMessage())).asRuntimeException();
-  }
 }

@@ -23,51 +23,51 @@ import java.util.concurrent.TimeUnit;
  * read completes, 503 otherwise), {@code /version} and {@code /metrics}.
  */
 public final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
-  static final long HEALTH_READ_TIMEOUT_MS = 1000;
+    static final long HEALTH_READ_TIMEOUT_MS = 1000;
 
-  private final RaftNode raft;
-  private final NodeMetrics metrics;
+    private final RaftNode raft;
+    private final NodeMetrics metrics;
 
-  public HttpEndpoints(RaftNode raft, NodeMetrics metrics) {
-    this.raft = raft;
-    this.metrics = metrics;
-  }
-
-  @Override
-  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    String path = new QueryStringDecoder(request.uri()).path();
-    switch (path) {
-      case "/health" -> health(ctx);
-      case "/version" -> send(ctx, HttpResponseStatus.OK, "application/json",
-          "{\"etcdserver\":\"" + MaintenanceService.ETCD_VERSION + "\",\"etcdcluster\":\""
-              + MaintenanceService.ETCD_CLUSTER_VERSION + "\"}");
-      case "/metrics" -> send(ctx, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-          metrics.render());
-      default -> send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", "404 page not found\n");
+    public HttpEndpoints(RaftNode raft, NodeMetrics metrics) {
+        this.raft = raft;
+        this.metrics = metrics;
     }
-  }
 
-  private void health(ChannelHandlerContext ctx) {
-    if (!raft.hasLeader()) {
-      sendHealth(ctx, false, "RAFT NO LEADER");
-      return;
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        switch (path) {
+            case "/health" -> health(ctx);
+            case "/version" -> send(ctx, HttpResponseStatus.OK, "application/json",
+                    "{\"etcdserver\":\"" + MaintenanceService.ETCD_VERSION + "\",\"etcdcluster\":\""
+                            + MaintenanceService.ETCD_CLUSTER_VERSION + "\"}");
+            case "/metrics" -> send(ctx, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                    metrics.render());
+            default -> send(ctx, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", "404 page not found\n");
+        }
     }
-    raft.readBarrier().orTimeout(HEALTH_READ_TIMEOUT_MS, TimeUnit.MILLISECONDS).whenComplete((ok, error) ->
-        sendHealth(ctx, error == null, error == null ? "" : "QGET ERROR:" + error.getMessage()));
-  }
 
-  private static void sendHealth(ChannelHandlerContext ctx, boolean healthy, String reason) {
-    send(ctx, healthy ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json",
-        "{\"health\":\"" + healthy + "\",\"reason\":\"" + reason.replace("\"", "'") + "\"}");
-  }
+    private void health(ChannelHandlerContext ctx) {
+        if (!raft.hasLeader()) {
+            sendHealth(ctx, false, "RAFT NO LEADER");
+            return;
+        }
+        raft.readBarrier().orTimeout(HEALTH_READ_TIMEOUT_MS, TimeUnit.MILLISECONDS).whenComplete((ok, error) ->
+                sendHealth(ctx, error == null, error == null ? "" : "QGET ERROR:" + error.getMessage()));
+    }
 
-  private static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String contentType, String body) {
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-    response.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
-        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-  }
+    private static void sendHealth(ChannelHandlerContext ctx, boolean healthy, String reason) {
+        send(ctx, healthy ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json",
+                "{\"health\":\"" + healthy + "\",\"reason\":\"" + reason.replace("\"", "'") + "\"}");
+    }
+
+    private static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String contentType, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
 }

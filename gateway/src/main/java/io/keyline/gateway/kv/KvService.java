@@ -23,89 +23,89 @@ import java.util.function.Function;
 
 /** etcd's KV service: validate, hand to Raft or the store, map errors, fill the header. */
 public final class KvService extends KVGrpc.KVImplBase {
-  /** etcd answers "request timed out" after about its request timeout plus two election timeouts. */
-  static final long REQUEST_TIMEOUT_SECONDS = 7;
+    /** etcd answers "request timed out" after about its request timeout plus two election timeouts. */
+    static final long REQUEST_TIMEOUT_SECONDS = 7;
 
-  private final RaftNode raft;
-  private final ResponseHeaders headers;
-  private final int maxTxnOps;
+    private final RaftNode raft;
+    private final ResponseHeaders headers;
+    private final int maxTxnOps;
 
-  public KvService(RaftNode raft, ResponseHeaders headers, int maxTxnOps) {
-    this.raft = raft;
-    this.headers = headers;
-    this.maxTxnOps = maxTxnOps;
-  }
-
-  @Override
-  public void range(RangeRequest request, StreamObserver<RangeResponse> out) {
-    try {
-      RequestValidator.validateRange(request);
-    } catch (RuntimeException e) {
-      out.onError(EtcdStatus.of(e));
-      return;
+    public KvService(RaftNode raft, ResponseHeaders headers, int maxTxnOps) {
+        this.raft = raft;
+        this.headers = headers;
+        this.maxTxnOps = maxTxnOps;
     }
-    CompletableFuture<Void> ready = request.getSerializable()
-        ? CompletableFuture.completedFuture(null)
-        : raft.readBarrier();
-    reply(ready.thenApply(v -> raft.store().range(request)),
-        r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
-  }
 
-  @Override
-  public void put(PutRequest request, StreamObserver<PutResponse> out) {
-    write(() -> RequestValidator.validatePut(request), LogRequest.newBuilder().setPut(request).build(),
-        (PutResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
-  }
-
-  @Override
-  public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> out) {
-    write(() -> RequestValidator.validateDeleteRange(request),
-        LogRequest.newBuilder().setDeleteRange(request).build(),
-        (DeleteRangeResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
-  }
-
-  @Override
-  public void txn(TxnRequest request, StreamObserver<TxnResponse> out) {
-    write(() -> RequestValidator.validateTxn(request, maxTxnOps), LogRequest.newBuilder().setTxn(request).build(),
-        (TxnResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
-  }
-
-  @Override
-  public void compact(CompactionRequest request, StreamObserver<CompactionResponse> out) {
-    write(() -> { }, LogRequest.newBuilder().setCompaction(request).build(),
-        (CompactionResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T> void write(Runnable validation, LogRequest request, Function<T, T> withHeader,
-      StreamObserver<T> out) {
-    try {
-      validation.run();
-    } catch (RuntimeException e) {
-      out.onError(EtcdStatus.of(e));
-      return;
+    @Override
+    public void range(RangeRequest request, StreamObserver<RangeResponse> out) {
+        try {
+            RequestValidator.validateRange(request);
+        } catch (RuntimeException e) {
+            out.onError(EtcdStatus.of(e));
+            return;
+        }
+        CompletableFuture<Void> ready = request.getSerializable()
+                ? CompletableFuture.completedFuture(null)
+                : raft.readBarrier();
+        reply(ready.thenApply(v -> raft.store().range(request)),
+                r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
     }
-    CompletableFuture<T> applied = raft.write(request).thenApply(outcome -> {
-      if (outcome.failed()) {
-        throw EtcdStatus.of(outcome.error());
-      }
-      return (T) outcome.response();
-    });
-    reply(applied, withHeader, out);
-  }
 
-  private static <T> void reply(CompletableFuture<T> result, Function<T, T> withHeader, StreamObserver<T> out) {
-    result.orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((response, error) -> {
-      if (error != null) {
-        out.onError(EtcdStatus.of(error));
-        return;
-      }
-      try {
-        out.onNext(withHeader.apply(response));
-        out.onCompleted();
-      } catch (RuntimeException e) {
-        out.onError(EtcdStatus.of(e));
-      }
-    });
-  }
+    @Override
+    public void put(PutRequest request, StreamObserver<PutResponse> out) {
+        write(() -> RequestValidator.validatePut(request), LogRequest.newBuilder().setPut(request).build(),
+                (PutResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
+    }
+
+    @Override
+    public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> out) {
+        write(() -> RequestValidator.validateDeleteRange(request),
+                LogRequest.newBuilder().setDeleteRange(request).build(),
+                (DeleteRangeResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
+    }
+
+    @Override
+    public void txn(TxnRequest request, StreamObserver<TxnResponse> out) {
+        write(() -> RequestValidator.validateTxn(request, maxTxnOps), LogRequest.newBuilder().setTxn(request).build(),
+                (TxnResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
+    }
+
+    @Override
+    public void compact(CompactionRequest request, StreamObserver<CompactionResponse> out) {
+        write(() -> { }, LogRequest.newBuilder().setCompaction(request).build(),
+                (CompactionResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> void write(Runnable validation, LogRequest request, Function<T, T> withHeader,
+            StreamObserver<T> out) {
+        try {
+            validation.run();
+        } catch (RuntimeException e) {
+            out.onError(EtcdStatus.of(e));
+            return;
+        }
+        CompletableFuture<T> applied = raft.write(request).thenApply(outcome -> {
+            if (outcome.failed()) {
+                throw EtcdStatus.of(outcome.error());
+            }
+            return (T) outcome.response();
+        });
+        reply(applied, withHeader, out);
+    }
+
+    private static <T> void reply(CompletableFuture<T> result, Function<T, T> withHeader, StreamObserver<T> out) {
+        result.orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((response, error) -> {
+            if (error != null) {
+                out.onError(EtcdStatus.of(error));
+                return;
+            }
+            try {
+                out.onNext(withHeader.apply(response));
+                out.onCompleted();
+            } catch (RuntimeException e) {
+                out.onError(EtcdStatus.of(e));
+            }
+        });
+    }
 }

@@ -19,72 +19,72 @@ import io.keyline.replication.RaftNode;
 
 /** etcd's Maintenance service for what this member can answer from its own state. */
 public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
-  /** The etcd API version we implement; Kubernetes enables features (consistent list from cache) by it. */
-  public static final String ETCD_VERSION = "3.5.17";
-  public static final String ETCD_CLUSTER_VERSION = "3.5.0";
+    /** The etcd API version we implement; Kubernetes enables features (consistent list from cache) by it. */
+    public static final String ETCD_VERSION = "3.5.17";
+    public static final String ETCD_CLUSTER_VERSION = "3.5.0";
 
-  private final RaftNode raft;
-  private final ResponseHeaders headers;
-  private final long quotaBackendBytes;
+    private final RaftNode raft;
+    private final ResponseHeaders headers;
+    private final long quotaBackendBytes;
 
-  public MaintenanceService(RaftNode raft, ResponseHeaders headers, long quotaBackendBytes) {
-    this.raft = raft;
-    this.headers = headers;
-    this.quotaBackendBytes = quotaBackendBytes;
-  }
-
-  @Override
-  public void status(StatusRequest request, StreamObserver<StatusResponse> out) {
-    try {
-      MvccStore store = raft.store();
-      out.onNext(StatusResponse.newBuilder()
-          .setHeader(headers.current())
-          .setVersion(ETCD_VERSION)
-          .setDbSize(store.dbSize())
-          .setDbSizeInUse(store.dbSizeInUse())
-          .setLeader(raft.leaderId())
-          .setRaftIndex(raft.commitIndex())
-          .setRaftTerm(raft.term())
-          .setRaftAppliedIndex(raft.appliedIndex())
-          .setDbSizeQuota(quotaBackendBytes)
-          .build());
-      out.onCompleted();
-    } catch (RuntimeException e) {
-      out.onError(EtcdStatus.of(e));
+    public MaintenanceService(RaftNode raft, ResponseHeaders headers, long quotaBackendBytes) {
+        this.raft = raft;
+        this.headers = headers;
+        this.quotaBackendBytes = quotaBackendBytes;
     }
-  }
 
-  @Override
-  public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> out) {
-    // No alarm can be raised yet (quota and corruption checks come with their own issue).
-    out.onNext(AlarmResponse.newBuilder().setHeader(headers.current()).build());
-    out.onCompleted();
-  }
-
-  @Override
-  public void hash(HashRequest request, StreamObserver<HashResponse> out) {
-    try {
-      int hash = raft.store().hash();
-      out.onNext(HashResponse.newBuilder().setHeader(headers.current()).setHash(hash).build());
-      out.onCompleted();
-    } catch (RuntimeException e) {
-      out.onError(EtcdStatus.of(e));
+    @Override
+    public void status(StatusRequest request, StreamObserver<StatusResponse> out) {
+        try {
+            MvccStore store = raft.store();
+            out.onNext(StatusResponse.newBuilder()
+                    .setHeader(headers.current())
+                    .setVersion(ETCD_VERSION)
+                    .setDbSize(store.dbSize())
+                    .setDbSizeInUse(store.dbSizeInUse())
+                    .setLeader(raft.leaderId())
+                    .setRaftIndex(raft.commitIndex())
+                    .setRaftTerm(raft.term())
+                    .setRaftAppliedIndex(raft.appliedIndex())
+                    .setDbSizeQuota(quotaBackendBytes)
+                    .build());
+            out.onCompleted();
+        } catch (RuntimeException e) {
+            out.onError(EtcdStatus.of(e));
+        }
     }
-  }
 
-  @Override
-  public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> out) {
-    try {
-      HashKV h = raft.store().hashKV(request.getRevision());
-      out.onNext(HashKVResponse.newBuilder()
-          .setHeader(headers.fill(ResponseHeader.newBuilder().setRevision(h.currentRevision()).build()))
-          .setHash(h.hash())
-          .setCompactRevision(h.compactRevision())
-          .setHashRevision(h.hashRevision())
-          .build());
-      out.onCompleted();
-    } catch (RuntimeException e) {
-      out.onError(EtcdStatus.of(e));
+    @Override
+    public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> out) {
+        // No alarm can be raised yet (quota and corruption checks come with their own issue).
+        out.onNext(AlarmResponse.newBuilder().setHeader(headers.current()).build());
+        out.onCompleted();
     }
-  }
+
+    @Override
+    public void hash(HashRequest request, StreamObserver<HashResponse> out) {
+        try {
+            int hash = raft.store().hash();
+            out.onNext(HashResponse.newBuilder().setHeader(headers.current()).setHash(hash).build());
+            out.onCompleted();
+        } catch (RuntimeException e) {
+            out.onError(EtcdStatus.of(e));
+        }
+    }
+
+    @Override
+    public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> out) {
+        try {
+            HashKV h = raft.store().hashKV(request.getRevision());
+            out.onNext(HashKVResponse.newBuilder()
+                    .setHeader(headers.fill(ResponseHeader.newBuilder().setRevision(h.currentRevision()).build()))
+                    .setHash(h.hash())
+                    .setCompactRevision(h.compactRevision())
+                    .setHashRevision(h.hashRevision())
+                    .build());
+            out.onCompleted();
+        } catch (RuntimeException e) {
+            out.onError(EtcdStatus.of(e));
+        }
+    }
 }

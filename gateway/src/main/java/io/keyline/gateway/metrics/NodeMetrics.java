@@ -12,48 +12,48 @@ import java.util.Map;
  * format for {@code /metrics}.
  */
 public final class NodeMetrics {
-  private final MetricRegistry registry = new MetricRegistry();
+    private final MetricRegistry registry = new MetricRegistry();
 
-  public NodeMetrics(RaftNode raft) {
-    gauge("etcd_server_has_leader", () -> raft.hasLeader() ? 1 : 0);
-    gauge("etcd_server_is_leader", () -> raft.isLeader() ? 1 : 0);
-    gauge("etcd_server_proposals_committed_total", raft::commitIndex);
-    gauge("etcd_server_proposals_applied_total", raft::appliedIndex);
-    gauge("etcd_mvcc_db_total_size_in_bytes", () -> raft.store().dbSize());
-    gauge("etcd_mvcc_db_total_size_in_use_in_bytes", () -> raft.store().dbSizeInUse());
-    gauge("etcd_debugging_mvcc_current_revision", () -> raft.store().currentRevision());
-    gauge("etcd_debugging_mvcc_compact_revision", () -> raft.store().compactRevision());
-    gauge("keyline_snapshots_taken_total", () -> raft.stateMachine().snapshotsTaken());
-    gauge("keyline_snapshots_installed_total", () -> raft.stateMachine().snapshotsInstalled());
-  }
-
-  private void gauge(String name, Gauge<Number> gauge) {
-    registry.register(name, gauge);
-  }
-
-  public MetricRegistry registry() {
-    return registry;
-  }
-
-  /** Prometheus text exposition: one untyped sample per gauge or counter. */
-  public String render() {
-    StringBuilder out = new StringBuilder();
-    for (Map.Entry<String, Metric> e : registry.getMetrics().entrySet()) {
-      Object value;
-      if (e.getValue() instanceof Gauge<?> g) {
-        try {
-          value = g.getValue();
-        } catch (RuntimeException unavailable) {
-          continue;
-        }
-      } else if (e.getValue() instanceof Counting c) {
-        value = c.getCount();
-      } else {
-        continue;
-      }
-      out.append("# TYPE ").append(e.getKey()).append(e.getKey().endsWith("_total") ? " counter\n" : " gauge\n");
-      out.append(e.getKey()).append(' ').append(value).append('\n');
+    public NodeMetrics(RaftNode raft) {
+        gauge("etcd_server_has_leader", () -> raft.hasLeader() ? 1 : 0);
+        gauge("etcd_server_is_leader", () -> raft.isLeader() ? 1 : 0);
+        gauge("etcd_server_proposals_committed_total", raft::commitIndex);
+        gauge("etcd_server_proposals_applied_total", raft::appliedIndex);
+        gauge("etcd_mvcc_db_total_size_in_bytes", () -> raft.store().dbSize());
+        gauge("etcd_mvcc_db_total_size_in_use_in_bytes", () -> raft.store().dbSizeInUse());
+        gauge("etcd_debugging_mvcc_current_revision", () -> raft.store().currentRevision());
+        gauge("etcd_debugging_mvcc_compact_revision", () -> raft.store().compactRevision());
+        gauge("keyline_snapshots_taken_total", () -> raft.stateMachine().snapshotsTaken());
+        gauge("keyline_snapshots_installed_total", () -> raft.stateMachine().snapshotsInstalled());
     }
-    return out.toString();
-  }
+
+    private void gauge(String name, Gauge<Number> gauge) {
+        registry.register(name, gauge);
+    }
+
+    public MetricRegistry registry() {
+        return registry;
+    }
+
+    /** Prometheus text exposition: one untyped sample per gauge or counter. */
+    public String render() {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, Metric> e : registry.getMetrics().entrySet()) {
+            Object value;
+            if (e.getValue() instanceof Gauge<?> g) {
+                try {
+                    value = g.getValue();
+                } catch (RuntimeException unavailable) {
+                    continue;
+                }
+            } else if (e.getValue() instanceof Counting c) {
+                value = c.getCount();
+            } else {
+                continue;
+            }
+            out.append("# TYPE ").append(e.getKey()).append(e.getKey().endsWith("_total") ? " counter\n" : " gauge\n");
+            out.append(e.getKey()).append(' ').append(value).append('\n');
+        }
+        return out.toString();
+    }
 }
