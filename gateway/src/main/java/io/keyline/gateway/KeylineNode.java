@@ -5,6 +5,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.keyline.gateway.cluster.ClusterService;
 import io.keyline.gateway.cluster.Member;
+import io.keyline.gateway.cluster.MemberPublisher;
 import io.keyline.gateway.config.NodeConfig;
 import io.keyline.gateway.http.HttpEndpoints;
 import io.keyline.gateway.http.HttpSniffingNegotiator;
@@ -36,6 +37,7 @@ public final class KeylineNode implements AutoCloseable {
     private final NodeConfig config;
     private final RaftNode raft;
     private final List<Server> servers = new ArrayList<>();
+    private MemberPublisher publisher;
 
     public KeylineNode(NodeConfig config) {
         this.config = config;
@@ -49,6 +51,13 @@ public final class KeylineNode implements AutoCloseable {
 
     public void start() throws IOException {
         raft.start();
+        publisher = new MemberPublisher(raft, config.initialMembers().stream()
+                .filter(m -> m.id() == config.memberId()).findFirst().orElseThrow());
+        publisher.start();
+        if (config.initialMembers().size() == 1) {
+            // Alone, nothing can keep it from publishing: serve clients only once it has, as etcd does.
+            awaitPublished();
+        }
         ResponseHeaders headers = new ResponseHeaders(config.clusterId(), config.memberId(), raft);
         HealthStatusManager health = new HealthStatusManager();
         NodeMetrics metrics = new NodeMetrics(raft);
@@ -78,8 +87,23 @@ public final class KeylineNode implements AutoCloseable {
                 Long.toHexString(config.clusterId()), config.dataDir());
     }
 
+    private void awaitPublished() throws IOException {
+        try {
+            publisher.published().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while publishing this member", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("cannot publish this member", e.getCause());
+        }
+    }
+
+    /** The configured members, with what each has published; one not yet heard from is etcd's "unstarted". */
     private List<Member> members() {
-        return config.initialMembers();
+        return config.initialMembers().stream().map(m -> raft.stateMachine().publishedMember(m.id())
+                .map(p -> new Member(m.id(), p.getName(), m.peerUrls(), p.getClientURLsList(), m.learner()))
+                .orElse(new Member(m.id(), "", m.peerUrls(), List.of(), m.learner())))
+                .toList();
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -90,6 +114,9 @@ public final class KeylineNode implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (publisher != null) {
+            publisher.close();
+        }
         for (Server s : servers) {
             s.shutdown();
         }

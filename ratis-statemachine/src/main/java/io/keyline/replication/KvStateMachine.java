@@ -42,6 +42,7 @@ public final class KvStateMachine extends BaseStateMachine {
     private final AtomicLong snapshotsTaken = new AtomicLong();
     private final AtomicLong snapshotsInstalled = new AtomicLong();
     private final AppliedIndexWaiters appliedIndexWaiters = new AppliedIndexWaiters();
+    private final MemberDirectory members = new MemberDirectory();
     private volatile MvccStore store;
 
     public KvStateMachine(Path kvDir) {
@@ -77,12 +78,18 @@ public final class KvStateMachine extends BaseStateMachine {
             snapshotsInstalled.incrementAndGet();
             LOG.info("key-value store restored from snapshot at index {}", latest.getIndex());
         }
+        members.load(store);
         setLastAppliedTermIndex(TermIndex.valueOf(store.appliedTerm(), store.appliedIndex()));
         LOG.info("key-value store loaded at applied index {}, revision {}", store.appliedIndex(), store.currentRevision());
     }
 
     public MvccStore store() {
         return store;
+    }
+
+    /** What a member announced about itself, once its announcement has been applied here. */
+    public java.util.Optional<io.keyline.api.etcdserverpb.Member> publishedMember(long memberId) {
+        return members.get(memberId);
     }
 
     public long snapshotsTaken() {
@@ -172,13 +179,14 @@ public final class KvStateMachine extends BaseStateMachine {
         }
     }
 
-    private static WriteOutcome applyOne(MvccBatch batch, LogRequest request) {
+    private WriteOutcome applyOne(MvccBatch batch, LogRequest request) {
         try {
             return WriteOutcome.ok(switch (request.getOpCase()) {
                 case PUT -> batch.put(request.getPut());
                 case DELETE_RANGE -> batch.deleteRange(request.getDeleteRange());
                 case TXN -> batch.txn(request.getTxn());
                 case COMPACTION -> batch.compact(request.getCompaction());
+                case PUBLISH -> members.apply(batch, request.getPublish());
                 case OP_NOT_SET -> throw new IllegalStateException("log request without an operation");
             });
         } catch (KeyspaceException e) {

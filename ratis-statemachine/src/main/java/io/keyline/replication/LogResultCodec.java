@@ -2,6 +2,7 @@ package io.keyline.replication;
 
 import io.keyline.api.etcdserverpb.CompactionResponse;
 import io.keyline.api.etcdserverpb.DeleteRangeResponse;
+import io.keyline.api.etcdserverpb.Member;
 import io.keyline.api.etcdserverpb.PutResponse;
 import io.keyline.api.etcdserverpb.TxnResponse;
 import io.keyline.keyspace.EtcdError;
@@ -27,6 +28,8 @@ final class LogResultCodec {
                 r.setTxn(txn);
             } else if (o.response() instanceof CompactionResponse compaction) {
                 r.setCompaction(compaction);
+            } else if (o.response() instanceof Member member) {
+                r.setPublished(member);
             } else {
                 throw new IllegalStateException("unexpected response " + o.response().getClass());
             }
@@ -43,6 +46,7 @@ final class LogResultCodec {
                 case DELETE_RANGE -> WriteOutcome.ok(r.getDeleteRange());
                 case TXN -> WriteOutcome.ok(r.getTxn());
                 case COMPACTION -> WriteOutcome.ok(r.getCompaction());
+                case PUBLISHED -> WriteOutcome.ok(r.getPublished());
                 case ERROR -> WriteOutcome.failed(EtcdError.valueOf(r.getError()));
                 case RESULT_NOT_SET -> null;
             };

@@ -16,6 +16,11 @@ final class Meta {
     private Meta() {
     }
 
+    /** Attachments live beside the revision meta under their own prefix; their values are opaque bytes. */
+    static byte[] attachmentKey(String name) {
+        return key("attachment/" + name);
+    }
+
     private static byte[] key(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

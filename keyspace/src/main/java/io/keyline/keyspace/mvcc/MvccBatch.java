@@ -24,6 +24,7 @@ import java.util.Set;
  * batch may be open at a time.
  */
 public final class MvccBatch implements AutoCloseable {
+    private final Map<String, byte[]> attachments = new java.util.LinkedHashMap<>();
     private final MvccStore store;
     private final BatchState s;
     private boolean closed;
@@ -88,6 +89,15 @@ public final class MvccBatch implements AutoCloseable {
     }
 
     /**
+     * Records state that is not the keyspace's but must change atomically with the applied index (the
+     * replication layer's member directory); read back with {@link MvccStore#attachment}.
+     */
+    public void putAttachment(String name, byte[] value) {
+        ensureOpen();
+        attachments.put(name, value);
+    }
+
+    /**
      * Writes everything this batch did, the applied index/term and the revision meta in one RocksDB WriteBatch,
      * then makes it visible to readers. Closes the batch. A failure here is a storage failure: stop the node.
      */
@@ -101,6 +111,9 @@ public final class MvccBatch implements AutoCloseable {
             for (Map.Entry<Revision, BatchState.PendingWrite> e : s.pending.entrySet()) {
                 wb.put(store.revCf(), RevKeys.encode(e.getKey(), e.getValue().tombstone()),
                         e.getValue().kv().toByteArray());
+            }
+            for (Map.Entry<String, byte[]> a : attachments.entrySet()) {
+                wb.put(store.metaCf(), Meta.attachmentKey(a.getKey()), a.getValue());
             }
             wb.put(store.metaCf(), Meta.APPLIED_INDEX, Meta.encode(appliedIndex));
             wb.put(store.metaCf(), Meta.APPLIED_TERM, Meta.encode(appliedTerm));

@@ -190,6 +190,15 @@ public final class MvccStore implements AutoCloseable {
         return appliedIndex;
     }
 
+    /** The latest value a committed batch gave {@link MvccBatch#putAttachment}, or null. */
+    public byte[] attachment(String name) {
+        try {
+            return db.get(metaCf, Meta.attachmentKey(name));
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read attachment " + name, e);
+        }
+    }
+
     public long appliedTerm() {
         return appliedTerm;
     }
