@@ -25,6 +25,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
@@ -243,6 +244,34 @@ public final class RaftNode implements AutoCloseable {
             kind = ReplicationException.Kind.STOPPED;
         }
         return new ReplicationException(kind, cause);
+    }
+
+    /**
+     * etcd's MoveLeader: only the leader may hand over leadership, and only to a voting member of
+     * the group; completes once the transferee leads.
+     */
+    public CompletableFuture<Void> transferLeadership(long targetMemberId, long timeoutMs) {
+        if (!isLeader()) {
+            return CompletableFuture.failedFuture(new ReplicationException(ReplicationException.Kind.NOT_LEADER, null));
+        }
+        boolean known = config.members().stream().anyMatch(p -> p.id() == targetMemberId);
+        if (!known) {
+            return CompletableFuture.failedFuture(
+                    new ReplicationException(ReplicationException.Kind.BAD_LEADER_TRANSFEREE, null));
+        }
+        if (targetMemberId == config.self()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            return server.transferLeadershipAsync(new TransferLeadershipRequest(clientId, server.getId(), groupId,
+                    callIds.incrementAndGet(), peerId(targetMemberId), timeoutMs)).thenAccept(reply -> {
+                        if (!reply.isSuccess()) {
+                            throw mapFailure(reply.getException());
+                        }
+                    });
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(mapFailure(e));
+        }
     }
 
     public MvccStore store() {

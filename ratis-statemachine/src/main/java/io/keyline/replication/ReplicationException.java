@@ -2,7 +2,7 @@ package io.keyline.replication;
 
 /** Why a request could not get through Raft at all (as opposed to an etcd-level refusal). */
 public final class ReplicationException extends RuntimeException {
-    public enum Kind { NO_LEADER, TIMEOUT, STOPPED, LEADER_CHANGED }
+    public enum Kind { NO_LEADER, TIMEOUT, STOPPED, LEADER_CHANGED, NOT_LEADER, BAD_LEADER_TRANSFEREE }
 
     private final Kind kind;
 

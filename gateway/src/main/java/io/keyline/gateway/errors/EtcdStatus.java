@@ -44,6 +44,10 @@ public final class EtcdStatus {
         REPLICATION.put(ReplicationException.Kind.TIMEOUT,
                 Status.UNAVAILABLE.withDescription("etcdserver: request timed out"));
         REPLICATION.put(ReplicationException.Kind.STOPPED, Status.UNAVAILABLE.withDescription("etcdserver: server stopped"));
+        REPLICATION.put(ReplicationException.Kind.NOT_LEADER,
+                Status.FAILED_PRECONDITION.withDescription("etcdserver: not leader"));
+        REPLICATION.put(ReplicationException.Kind.BAD_LEADER_TRANSFEREE,
+                Status.FAILED_PRECONDITION.withDescription("etcdserver: bad leader transferee"));
         REPLICATION.put(ReplicationException.Kind.LEADER_CHANGED,
                 Status.UNAVAILABLE.withDescription("etcdserver: leader changed"));
     }

@@ -3,11 +3,15 @@ package io.keyline.gateway.maintenance;
 import io.grpc.stub.StreamObserver;
 import io.keyline.api.etcdserverpb.AlarmRequest;
 import io.keyline.api.etcdserverpb.AlarmResponse;
+import io.keyline.api.etcdserverpb.DefragmentRequest;
+import io.keyline.api.etcdserverpb.DefragmentResponse;
 import io.keyline.api.etcdserverpb.HashKVRequest;
 import io.keyline.api.etcdserverpb.HashKVResponse;
 import io.keyline.api.etcdserverpb.HashRequest;
 import io.keyline.api.etcdserverpb.HashResponse;
 import io.keyline.api.etcdserverpb.MaintenanceGrpc;
+import io.keyline.api.etcdserverpb.MoveLeaderRequest;
+import io.keyline.api.etcdserverpb.MoveLeaderResponse;
 import io.keyline.api.etcdserverpb.ResponseHeader;
 import io.keyline.api.etcdserverpb.StatusRequest;
 import io.keyline.api.etcdserverpb.StatusResponse;
@@ -22,6 +26,8 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     /** The etcd API version we implement; Kubernetes enables features (consistent list from cache) by it. */
     public static final String ETCD_VERSION = "3.5.17";
     public static final String ETCD_CLUSTER_VERSION = "3.5.0";
+    /** etcd gives a leader transfer about one election timeout; ours are 1-2 s. */
+    static final long MOVE_LEADER_TIMEOUT_MS = 5_000;
 
     private final RaftNode raft;
     private final ResponseHeaders headers;
@@ -59,6 +65,30 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
         // No alarm can be raised yet (quota and corruption checks come with their own issue).
         out.onNext(AlarmResponse.newBuilder().setHeader(headers.current()).build());
         out.onCompleted();
+    }
+
+    @Override
+    public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> out) {
+        try {
+            raft.store().defragment();
+            // etcd answers a defragment with no header at all.
+            out.onNext(DefragmentResponse.getDefaultInstance());
+            out.onCompleted();
+        } catch (RuntimeException e) {
+            out.onError(EtcdStatus.of(e));
+        }
+    }
+
+    @Override
+    public void moveLeader(MoveLeaderRequest request, StreamObserver<MoveLeaderResponse> out) {
+        raft.transferLeadership(request.getTargetID(), MOVE_LEADER_TIMEOUT_MS).whenComplete((ok, error) -> {
+            if (error != null) {
+                out.onError(EtcdStatus.of(error));
+            } else {
+                out.onNext(MoveLeaderResponse.newBuilder().setHeader(headers.current()).build());
+                out.onCompleted();
+            }
+        });
     }
 
     @Override

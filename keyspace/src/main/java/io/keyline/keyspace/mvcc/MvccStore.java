@@ -190,6 +190,16 @@ public final class MvccStore implements AutoCloseable {
         return appliedIndex;
     }
 
+    /** etcd's defragment: rewrites the store's files so that deleted and compacted data gives its space back. */
+    public void defragment() {
+        try {
+            db.compactRange(revCf);
+            db.compactRange(metaCf);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("defragment failed", e);
+        }
+    }
+
     /** The latest value a committed batch gave {@link MvccBatch#putAttachment}, or null. */
     public byte[] attachment(String name) {
         try {
