@@ -11,6 +11,7 @@ import io.keyline.gateway.http.HttpEndpoints;
 import io.keyline.gateway.http.HttpSniffingNegotiator;
 import io.keyline.gateway.kv.KvService;
 import io.keyline.gateway.metrics.NodeMetrics;
+import io.keyline.keyspace.quota.SpaceQuota;
 import io.keyline.gateway.maintenance.MaintenanceService;
 import io.keyline.api.etcdserverpb.AuthGrpc;
 import io.keyline.api.etcdserverpb.LeaseGrpc;
@@ -71,7 +72,7 @@ public final class KeylineNode implements AutoCloseable {
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .protocolNegotiator(new HttpSniffingNegotiator(() -> new HttpEndpoints(raft, metrics)))
-                    .addService(new KvService(raft, headers, config.maxTxnOps()))
+                    .addService(new KvService(raft, headers, config.maxTxnOps(), new SpaceQuota(config.quotaBackendBytes())))
                     .addService(new MaintenanceService(raft, headers, config.quotaBackendBytes()))
                     .addService(new ClusterService(this::members, headers))
                     .addService(new WatchGrpc.WatchImplBase() { })

@@ -1,6 +1,10 @@
 package io.keyline.replication;
 
+import io.keyline.api.etcdserverpb.AlarmMember;
+import io.keyline.api.etcdserverpb.AlarmType;
+import io.keyline.keyspace.EtcdError;
 import io.keyline.keyspace.KeyspaceException;
+import io.keyline.keyspace.quota.SpaceQuota;
 import io.keyline.keyspace.mvcc.MvccBatch;
 import io.keyline.keyspace.mvcc.MvccStore;
 import io.keyline.replication.proto.LogEntry;
@@ -43,6 +47,7 @@ public final class KvStateMachine extends BaseStateMachine {
     private final AtomicLong snapshotsInstalled = new AtomicLong();
     private final AppliedIndexWaiters appliedIndexWaiters = new AppliedIndexWaiters();
     private final MemberDirectory members = new MemberDirectory();
+    private final AlarmStore alarms = new AlarmStore();
     private volatile MvccStore store;
 
     public KvStateMachine(Path kvDir) {
@@ -79,12 +84,25 @@ public final class KvStateMachine extends BaseStateMachine {
             LOG.info("key-value store restored from snapshot at index {}", latest.getIndex());
         }
         members.load(store);
+        alarms.load(store);
         setLastAppliedTermIndex(TermIndex.valueOf(store.appliedTerm(), store.appliedIndex()));
         LOG.info("key-value store loaded at applied index {}, revision {}", store.appliedIndex(), store.currentRevision());
     }
 
     public MvccStore store() {
         return store;
+    }
+
+    /** etcd's capped store: with NOSPACE raised, puts and writing txns fail; deletes and compaction free space. */
+    private boolean refusedWhileNoSpace(LogRequest request) {
+        if (!alarms.isActive(AlarmType.NOSPACE)) {
+            return false;
+        }
+        return request.hasPut() || (request.hasTxn() && !SpaceQuota.isReadOnly(request.getTxn()));
+    }
+
+    public java.util.List<AlarmMember> activeAlarms() {
+        return alarms.active();
     }
 
     /** What a member announced about itself, once its announcement has been applied here. */
@@ -180,6 +198,9 @@ public final class KvStateMachine extends BaseStateMachine {
     }
 
     private WriteOutcome applyOne(MvccBatch batch, LogRequest request) {
+        if (refusedWhileNoSpace(request)) {
+            return WriteOutcome.failed(EtcdError.NO_SPACE);
+        }
         try {
             return WriteOutcome.ok(switch (request.getOpCase()) {
                 case PUT -> batch.put(request.getPut());
@@ -187,6 +208,7 @@ public final class KvStateMachine extends BaseStateMachine {
                 case TXN -> batch.txn(request.getTxn());
                 case COMPACTION -> batch.compact(request.getCompaction());
                 case PUBLISH -> members.apply(batch, request.getPublish());
+                case ALARM -> alarms.apply(batch, request.getAlarm());
                 case OP_NOT_SET -> throw new IllegalStateException("log request without an operation");
             });
         } catch (KeyspaceException e) {

@@ -1,5 +1,6 @@
 package io.keyline.replication;
 
+import io.keyline.api.etcdserverpb.AlarmResponse;
 import io.keyline.api.etcdserverpb.CompactionResponse;
 import io.keyline.api.etcdserverpb.DeleteRangeResponse;
 import io.keyline.api.etcdserverpb.Member;
@@ -30,6 +31,8 @@ final class LogResultCodec {
                 r.setCompaction(compaction);
             } else if (o.response() instanceof Member member) {
                 r.setPublished(member);
+            } else if (o.response() instanceof AlarmResponse alarm) {
+                r.setAlarm(alarm);
             } else {
                 throw new IllegalStateException("unexpected response " + o.response().getClass());
             }
@@ -47,6 +50,7 @@ final class LogResultCodec {
                 case TXN -> WriteOutcome.ok(r.getTxn());
                 case COMPACTION -> WriteOutcome.ok(r.getCompaction());
                 case PUBLISHED -> WriteOutcome.ok(r.getPublished());
+                case ALARM -> WriteOutcome.ok(r.getAlarm());
                 case ERROR -> WriteOutcome.failed(EtcdError.valueOf(r.getError()));
                 case RESULT_NOT_SET -> null;
             };

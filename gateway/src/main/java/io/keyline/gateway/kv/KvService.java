@@ -1,6 +1,8 @@
 package io.keyline.gateway.kv;
 
 import io.grpc.stub.StreamObserver;
+import io.keyline.api.etcdserverpb.AlarmRequest;
+import io.keyline.api.etcdserverpb.AlarmType;
 import io.keyline.api.etcdserverpb.CompactionRequest;
 import io.keyline.api.etcdserverpb.CompactionResponse;
 import io.keyline.api.etcdserverpb.DeleteRangeRequest;
@@ -14,7 +16,9 @@ import io.keyline.api.etcdserverpb.TxnRequest;
 import io.keyline.api.etcdserverpb.TxnResponse;
 import io.keyline.gateway.ResponseHeaders;
 import io.keyline.gateway.errors.EtcdStatus;
+import io.keyline.keyspace.EtcdError;
 import io.keyline.keyspace.kv.RequestValidator;
+import io.keyline.keyspace.quota.SpaceQuota;
 import io.keyline.replication.RaftNode;
 import io.keyline.replication.proto.LogRequest;
 import java.util.concurrent.CompletableFuture;
@@ -29,11 +33,13 @@ public final class KvService extends KVGrpc.KVImplBase {
     private final RaftNode raft;
     private final ResponseHeaders headers;
     private final int maxTxnOps;
+    private final SpaceQuota quota;
 
-    public KvService(RaftNode raft, ResponseHeaders headers, int maxTxnOps) {
+    public KvService(RaftNode raft, ResponseHeaders headers, int maxTxnOps, SpaceQuota quota) {
         this.raft = raft;
         this.headers = headers;
         this.maxTxnOps = maxTxnOps;
+        this.quota = quota;
     }
 
     @Override
@@ -53,6 +59,10 @@ public final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void put(PutRequest request, StreamObserver<PutResponse> out) {
+        if (!quota.admits(raft.store().dbSize(), request)) {
+            refuseForSpace(out);
+            return;
+        }
         write(() -> RequestValidator.validatePut(request), LogRequest.newBuilder().setPut(request).build(),
                 (PutResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
     }
@@ -66,6 +76,10 @@ public final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void txn(TxnRequest request, StreamObserver<TxnResponse> out) {
+        if (!quota.admits(raft.store().dbSize(), request)) {
+            refuseForSpace(out);
+            return;
+        }
         write(() -> RequestValidator.validateTxn(request, maxTxnOps), LogRequest.newBuilder().setTxn(request).build(),
                 (TxnResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
     }
@@ -74,6 +88,15 @@ public final class KvService extends KVGrpc.KVImplBase {
     public void compact(CompactionRequest request, StreamObserver<CompactionResponse> out) {
         write(() -> { }, LogRequest.newBuilder().setCompaction(request).build(),
                 (CompactionResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
+    }
+
+    /** As etcd: a write that would pass the quota raises the NOSPACE alarm, then fails. */
+    private <T> void refuseForSpace(StreamObserver<T> out) {
+        AlarmRequest raise = AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
+                .setMemberID(headers.memberId()).setAlarm(AlarmType.NOSPACE).build();
+        raft.write(LogRequest.newBuilder().setAlarm(raise).build())
+                .orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .whenComplete((ok, error) -> out.onError(EtcdStatus.of(EtcdError.NO_SPACE)));
     }
 
     @SuppressWarnings("unchecked")

@@ -1,8 +1,10 @@
 package io.keyline.gateway.maintenance;
 
 import io.grpc.stub.StreamObserver;
+import io.keyline.api.etcdserverpb.AlarmMember;
 import io.keyline.api.etcdserverpb.AlarmRequest;
 import io.keyline.api.etcdserverpb.AlarmResponse;
+import io.keyline.api.etcdserverpb.AlarmType;
 import io.keyline.api.etcdserverpb.DefragmentRequest;
 import io.keyline.api.etcdserverpb.DefragmentResponse;
 import io.keyline.api.etcdserverpb.HashKVRequest;
@@ -20,6 +22,8 @@ import io.keyline.gateway.errors.EtcdStatus;
 import io.keyline.keyspace.mvcc.HashKV;
 import io.keyline.keyspace.mvcc.MvccStore;
 import io.keyline.replication.RaftNode;
+import io.keyline.replication.proto.LogRequest;
+import java.util.List;
 
 /** etcd's Maintenance service for what this member can answer from its own state. */
 public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
@@ -53,6 +57,9 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
                     .setRaftTerm(raft.term())
                     .setRaftAppliedIndex(raft.appliedIndex())
                     .setDbSizeQuota(quotaBackendBytes)
+                    .addAllErrors(raft.stateMachine().activeAlarms().stream()
+                            .map(a -> "memberID:" + Long.toUnsignedString(a.getMemberID()) + " alarm:" + a.getAlarm() + " ")
+                            .toList())
                     .build());
             out.onCompleted();
         } catch (RuntimeException e) {
@@ -62,9 +69,28 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
     @Override
     public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> out) {
-        // No alarm can be raised yet (quota and corruption checks come with their own issue).
-        out.onNext(AlarmResponse.newBuilder().setHeader(headers.current()).build());
-        out.onCompleted();
+        if (request.getAction() == AlarmRequest.AlarmAction.GET) {
+            out.onNext(AlarmResponse.newBuilder().setHeader(headers.current())
+                    .addAllAlarms(activeAlarms(request.getAlarm())).build());
+            out.onCompleted();
+            return;
+        }
+        raft.write(LogRequest.newBuilder().setAlarm(request).build()).whenComplete((outcome, error) -> {
+            if (error != null || outcome.failed()) {
+                out.onError(error != null ? EtcdStatus.of(error) : EtcdStatus.of(outcome.error()));
+                return;
+            }
+            AlarmResponse changed = (AlarmResponse) outcome.response();
+            out.onNext(changed.toBuilder().setHeader(headers.current()).build());
+            out.onCompleted();
+        });
+    }
+
+    /** etcd's alarm GET: every alarm for NONE, else those of the asked type. */
+    private List<AlarmMember> activeAlarms(AlarmType type) {
+        return raft.stateMachine().activeAlarms().stream()
+                .filter(a -> type == AlarmType.NONE || a.getAlarm() == type)
+                .toList();
     }
 
     @Override

@@ -66,6 +66,10 @@ public final class MvccStore implements AutoCloseable {
     private volatile long appliedIndex;
     private volatile long appliedTerm;
     private MvccBatch openBatch;
+    /** For tests: how long a dbSize figure is reused. */
+    static final long DB_SIZE_CACHE_NANOS = 100_000_000L;
+    private volatile long cachedDbSize;
+    private volatile long dbSizeAt = System.nanoTime() - 2 * DB_SIZE_CACHE_NANOS;
 
     private final ReadView committed = new ReadView() {
         @Override
@@ -276,13 +280,33 @@ public final class MvccStore implements AutoCloseable {
     }
 
     /** Bytes on disk (all sst files) plus memtables. */
+    /**
+     * Bytes the store occupies on disk, as etcd's dbSize is its file's size: table files plus the
+     * write-ahead log that holds what memtables have not flushed yet (memtable properties count
+     * whole arena blocks, far more than the data). The quota check asks on every write, so the
+     * figure is cached for {@link #DB_SIZE_CACHE_NANOS}.
+     */
     public long dbSize() {
-        return sumProperty("rocksdb.total-sst-files-size") + sumProperty("rocksdb.cur-size-all-mem-tables");
+        long now = System.nanoTime();
+        if (now - dbSizeAt > DB_SIZE_CACHE_NANOS) {
+            long wal = 0;
+            try {
+                for (var log : db.getSortedWalFiles()) {
+                    wal += log.sizeFileBytes();
+                }
+            } catch (RocksDBException e) {
+                throw new IllegalStateException("cannot list the write-ahead log", e);
+            }
+            cachedDbSize = sumProperty("rocksdb.total-sst-files-size") + wal;
+            dbSizeAt = now;
+        }
+        return cachedDbSize;
     }
 
-    /** Bytes of live data: live sst files plus memtables. */
+    /** Bytes of live data: live table files plus the unflushed log, never more than {@link #dbSize}. */
     public long dbSizeInUse() {
-        return sumProperty("rocksdb.live-sst-files-size") + sumProperty("rocksdb.cur-size-all-mem-tables");
+        long size = dbSize();
+        return Math.min(size, sumProperty("rocksdb.live-sst-files-size") + (size - sumProperty("rocksdb.total-sst-files-size")));
     }
 
     private long sumProperty(String property) {
