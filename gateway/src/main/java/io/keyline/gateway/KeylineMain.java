@@ -2,6 +2,7 @@ package io.keyline.gateway;
 
 import io.keyline.gateway.config.EtcdFlags;
 import io.keyline.gateway.config.NodeConfig;
+import io.keyline.gateway.snapshot.SnapshotRestoreCommand;
 import picocli.CommandLine;
 
 /**
@@ -13,6 +14,9 @@ public final class KeylineMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length >= 2 && args[0].equals("snapshot") && args[1].equals("restore")) {
+            System.exit(restore(java.util.Arrays.copyOfRange(args, 2, args.length)));
+        }
         EtcdFlags flags = new EtcdFlags();
         CommandLine cli = new CommandLine(flags);
         NodeConfig config;
@@ -44,6 +48,22 @@ public final class KeylineMain {
             }
         }, "keyline-shutdown"));
         node.awaitTermination();
+    }
+
+    private static int restore(String[] args) {
+        CommandLine cli = new CommandLine(new SnapshotRestoreCommand());
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            String message = e instanceof java.nio.file.NoSuchFileException missing
+                    ? "open " + missing.getFile() + ": no such file or directory"
+                    : rootMessage(e);
+            System.err.println("Error: " + message);
+            return 1;
+        });
+        cli.setParameterExceptionHandler((e, line) -> {
+            System.err.println("Error: " + e.getMessage().lines().findFirst().orElse(""));
+            return 1;
+        });
+        return cli.execute(args);
     }
 
     private static void configureLogging(String etcdLevel) {

@@ -120,6 +120,11 @@ public record NodeConfig(String name, Path dataDir, List<URI> listenClientUrls, 
         return dataDir.resolve("member").resolve("raft");
     }
 
+    /** Snapshots being streamed to clients are built here; nothing in it outlives its stream. */
+    public Path scratchDir() {
+        return dataDir.resolve("member").resolve("tmp");
+    }
+
     public Path kvDir() {
         return dataDir.resolve("member").resolve("kv");
     }

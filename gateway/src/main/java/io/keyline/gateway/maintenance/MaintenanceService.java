@@ -15,6 +15,8 @@ import io.keyline.api.etcdserverpb.MaintenanceGrpc;
 import io.keyline.api.etcdserverpb.MoveLeaderRequest;
 import io.keyline.api.etcdserverpb.MoveLeaderResponse;
 import io.keyline.api.etcdserverpb.ResponseHeader;
+import io.keyline.api.etcdserverpb.SnapshotRequest;
+import io.keyline.api.etcdserverpb.SnapshotResponse;
 import io.keyline.api.etcdserverpb.StatusRequest;
 import io.keyline.api.etcdserverpb.StatusResponse;
 import io.keyline.gateway.ResponseHeaders;
@@ -23,6 +25,7 @@ import io.keyline.keyspace.mvcc.HashKV;
 import io.keyline.keyspace.mvcc.MvccStore;
 import io.keyline.replication.RaftNode;
 import io.keyline.replication.proto.LogRequest;
+import java.nio.file.Path;
 import java.util.List;
 
 /** etcd's Maintenance service for what this member can answer from its own state. */
@@ -37,10 +40,18 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     private final ResponseHeaders headers;
     private final long quotaBackendBytes;
 
-    public MaintenanceService(RaftNode raft, ResponseHeaders headers, long quotaBackendBytes) {
+    private final SnapshotStreamer snapshots;
+
+    public MaintenanceService(RaftNode raft, ResponseHeaders headers, long quotaBackendBytes, Path scratchDir) {
         this.raft = raft;
         this.headers = headers;
         this.quotaBackendBytes = quotaBackendBytes;
+        this.snapshots = new SnapshotStreamer(scratchDir);
+    }
+
+    @Override
+    public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> out) {
+        snapshots.stream(raft.store(), headers.current(), out);
     }
 
     @Override

@@ -194,6 +194,33 @@ public final class MvccStore implements AutoCloseable {
         return appliedIndex;
     }
 
+    /**
+     * Makes a store restored from a snapshot the start of a new cluster's log: applied index and
+     * term back to zero and no attachments (the old cluster's members and alarms), revisions kept.
+     */
+    public void forgetReplicationState() {
+        lock.writeLock().lock();
+        try (WriteBatch wb = new WriteBatch(); RocksIterator it = db.newIterator(metaCf)) {
+            byte[] prefix = Meta.attachmentKey("");
+            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                wb.delete(metaCf, it.key());
+            }
+            wb.put(metaCf, Meta.APPLIED_INDEX, Meta.encode(0));
+            wb.put(metaCf, Meta.APPLIED_TERM, Meta.encode(0));
+            db.write(writeOptions, wb);
+            appliedIndex = 0;
+            appliedTerm = 0;
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot reset the replication state", e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
     /** etcd's defragment: rewrites the store's files so that deleted and compacted data gives its space back. */
     public void defragment() {
         try {
