@@ -1,0 +1,28 @@
+package io.keyline.etcdctl.kv;
+
+import com.google.protobuf.ByteString;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** etcd's key-range conventions: a prefix is [key, key+1), "from key" is [key, "\0"). */
+final class KeyRanges {
+    static final ByteString ALL_AFTER = ByteString.copyFrom(new byte[] {0});
+
+    private KeyRanges() {}
+
+    static ByteString bytes(String s) {
+        return ByteString.copyFrom(s, StandardCharsets.UTF_8);
+    }
+
+    /** The end of the range of keys starting with prefix; "\0" (all keys) when no such end exists. */
+    static ByteString prefixEnd(ByteString prefix) {
+        byte[] end = prefix.toByteArray();
+        for (int i = end.length - 1; i >= 0; i--) {
+            if ((end[i] & 0xff) < 0xff) {
+                end[i]++;
+                return ByteString.copyFrom(Arrays.copyOf(end, i + 1));
+            }
+        }
+        return ALL_AFTER;
+    }
+}
