@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.keyline.replication.proto.LogResults;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.netty.NettyConfigKeys;
@@ -56,6 +57,7 @@ public final class RaftNode implements AutoCloseable {
     /** How long a request waits for a leader before failing; below the gateway's request timeout. */
     static final long NO_LEADER_WAIT_MS = 5_000;
     static final long RETRY_INTERVAL_MS = 20;
+    static final long FORWARD_TIMEOUT_MS = 10_000;
 
     private RaftServer server;
     private GroupCommitProposer proposer;
@@ -115,7 +117,14 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setWriteBufferSize(p, writeBuffer);
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p,
                 SizeInBytes.valueOf((2 * GroupCommitProposer.MAX_BYTES_PER_ENTRY) + "B"));
-        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("64MB"));
+        // Ratis purges whole closed segments, at most every purge-gap entries: keep both small enough
+        // that each snapshot really releases the log before it, as etcd compacts its log on snapshot.
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(config.snapshotCount(), 1024)));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+        // etcd resumes after any pause (SIGSTOP, a long GC); Ratis would close the server after 60 s.
+        RaftServerConfigKeys.setCloseThreshold(p, TimeDuration.valueOf(365, TimeUnit.DAYS));
+        // A forwarded entry waits for commit like a local one; the gateway's own timeout answers the client.
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(FORWARD_TIMEOUT_MS, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
         return p;

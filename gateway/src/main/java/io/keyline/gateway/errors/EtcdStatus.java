@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.keyline.keyspace.EtcdError;
 import io.keyline.keyspace.KeyspaceException;
+import io.keyline.keyspace.mvcc.StoreClosedException;
 import io.keyline.replication.ReplicationException;
 import java.util.EnumMap;
 import java.util.Map;
@@ -73,6 +74,9 @@ public final class EtcdStatus {
         }
         if (cause instanceof ReplicationException re) {
             return REPLICATION.get(re.kind()).asRuntimeException();
+        }
+        if (cause instanceof StoreClosedException) {
+            return REPLICATION.get(ReplicationException.Kind.STOPPED).asRuntimeException();
         }
         if (cause instanceof java.util.concurrent.TimeoutException) {
             return REPLICATION.get(ReplicationException.Kind.TIMEOUT).asRuntimeException();

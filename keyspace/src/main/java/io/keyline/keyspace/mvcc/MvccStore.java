@@ -66,6 +66,8 @@ public final class MvccStore implements AutoCloseable {
     private volatile long appliedIndex;
     private volatile long appliedTerm;
     private MvccBatch openBatch;
+    /** Set under the write lock; checked under the read lock by every call that reaches RocksDB. */
+    private volatile boolean closed;
     /** For tests: how long a dbSize figure is reused. */
     static final long DB_SIZE_CACHE_NANOS = 100_000_000L;
     private volatile long cachedDbSize;
@@ -164,6 +166,7 @@ public final class MvccStore implements AutoCloseable {
     public RangeResponse range(RangeRequest r) {
         lock.readLock().lock();
         try {
+            ensureOpen();
             return RangeOp.execute(committed, currentRev, r);
         } finally {
             lock.readLock().unlock();
@@ -200,6 +203,7 @@ public final class MvccStore implements AutoCloseable {
      */
     public void forgetReplicationState() {
         lock.writeLock().lock();
+        ensureOpen();
         try (WriteBatch wb = new WriteBatch(); RocksIterator it = db.newIterator(metaCf)) {
             byte[] prefix = Meta.attachmentKey("");
             for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
@@ -223,20 +227,28 @@ public final class MvccStore implements AutoCloseable {
 
     /** etcd's defragment: rewrites the store's files so that deleted and compacted data gives its space back. */
     public void defragment() {
+        lock.readLock().lock();
         try {
+            ensureOpen();
             db.compactRange(revCf);
             db.compactRange(metaCf);
         } catch (RocksDBException e) {
             throw new IllegalStateException("defragment failed", e);
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
     /** The latest value a committed batch gave {@link MvccBatch#putAttachment}, or null. */
     public byte[] attachment(String name) {
+        lock.readLock().lock();
         try {
+            ensureOpen();
             return db.get(metaCf, Meta.attachmentKey(name));
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot read attachment " + name, e);
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
@@ -252,6 +264,7 @@ public final class MvccStore implements AutoCloseable {
     public HashKV hashKV(long revision) {
         lock.readLock().lock();
         try {
+            ensureOpen();
             long cur = currentRev;
             long compacted = compactRev;
             if (revision > 0 && revision < compacted) {
@@ -288,6 +301,7 @@ public final class MvccStore implements AutoCloseable {
     public int hash() {
         lock.readLock().lock();
         try {
+            ensureOpen();
             CRC32C crc = new CRC32C();
             for (ColumnFamilyHandle cf : List.of(revCf, metaCf)) {
                 crc.update(cf.getName());
@@ -316,16 +330,20 @@ public final class MvccStore implements AutoCloseable {
     public long dbSize() {
         long now = System.nanoTime();
         if (now - dbSizeAt > DB_SIZE_CACHE_NANOS) {
-            long wal = 0;
+            lock.readLock().lock();
             try {
+                ensureOpen();
+                long wal = 0;
                 for (var log : db.getSortedWalFiles()) {
                     wal += log.sizeFileBytes();
                 }
+                cachedDbSize = sumProperty("rocksdb.total-sst-files-size") + wal;
+                dbSizeAt = now;
             } catch (RocksDBException e) {
                 throw new IllegalStateException("cannot list the write-ahead log", e);
+            } finally {
+                lock.readLock().unlock();
             }
-            cachedDbSize = sumProperty("rocksdb.total-sst-files-size") + wal;
-            dbSizeAt = now;
         }
         return cachedDbSize;
     }
@@ -333,7 +351,14 @@ public final class MvccStore implements AutoCloseable {
     /** Bytes of live data: live table files plus the unflushed log, never more than {@link #dbSize}. */
     public long dbSizeInUse() {
         long size = dbSize();
-        return Math.min(size, sumProperty("rocksdb.live-sst-files-size") + (size - sumProperty("rocksdb.total-sst-files-size")));
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            long unflushed = size - sumProperty("rocksdb.total-sst-files-size");
+            return Math.min(size, sumProperty("rocksdb.live-sst-files-size") + Math.max(0, unflushed));
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     private long sumProperty(String property) {
@@ -360,10 +385,21 @@ public final class MvccStore implements AutoCloseable {
         }
     }
 
+    /** Calls after close fail here instead of reaching RocksDB's freed native handles (which crash the JVM). */
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreClosedException();
+        }
+    }
+
     @Override
     public void close() {
         lock.writeLock().lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
             writeOptions.close();
             handles.forEach(ColumnFamilyHandle::close);
             db.close();
