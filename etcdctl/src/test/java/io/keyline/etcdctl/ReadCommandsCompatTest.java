@@ -9,19 +9,27 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Commands that change nothing, run by etcdctl 3.4 and by keylinectl against one etcd: stdout,
  * stderr and exit status must match byte for byte (after masking log timestamps and ids).
+ * {@link ReadCommandsOnKeylineTest} runs the same table against a Keyline server.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReadCommandsCompatTest {
-    private static EtcdServer etcd;
+    private EtcdServer etcd;
+
+    /** The server both tools talk to; overridden to run the table against Keyline. */
+    EtcdServer.Kind server() {
+        return EtcdServer.Kind.ETCD;
+    }
 
     @BeforeAll
-    static void seed() throws Exception {
-        etcd = EtcdServer.start();
+    void seed() throws Exception {
+        etcd = EtcdServer.start(server());
         String[][] puts = {{"foo", "bar"}, {"foo", "baz"}, {"k1", "v1"}, {"k2", "v2"}, {"k3", "a b"},
                 {"kz", "x\ty\"q\"<&>"}, {"u", "héllo ☃"}, {"z\u00ff", "\u0001"}, {"k2", "v2b"}};
         for (String[] kv : puts) {
@@ -33,12 +41,19 @@ class ReadCommandsCompatTest {
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        etcd.close();
+    void stop() throws Exception {
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    /** The rows run against {@link #server()}: all of them here. */
+    Stream<String> commandLines() {
+        return allCommandLines();
     }
 
     /** Each row: a command line, words split on spaces; "''" is an empty argument. */
-    static Stream<String> commandLines() {
+    static Stream<String> allCommandLines() {
         return Stream.of(
                 // get: ranges, flags and formats
                 "get foo", "get foo -w json", "get foo -w fields", "get foo -w protobuf", "get foo -w table",

@@ -73,7 +73,7 @@ public final class KeylineNode implements AutoCloseable {
                     .permitKeepAliveWithoutCalls(true)
                     .protocolNegotiator(new HttpSniffingNegotiator(() -> new HttpEndpoints(raft, metrics)))
                     .addService(new KvService(raft, headers, config.maxTxnOps(), new SpaceQuota(config.quotaBackendBytes())))
-                    .addService(new MaintenanceService(raft, headers, config.quotaBackendBytes(), config.scratchDir()))
+                    .addService(new MaintenanceService(raft, headers, config.scratchDir()))
                     .addService(new ClusterService(this::members, headers))
                     .addService(new WatchGrpc.WatchImplBase() { })
                     .addService(new LeaseGrpc.LeaseImplBase() { })

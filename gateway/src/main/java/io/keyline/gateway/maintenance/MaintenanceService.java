@@ -38,14 +38,12 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
     private final RaftNode raft;
     private final ResponseHeaders headers;
-    private final long quotaBackendBytes;
 
     private final SnapshotStreamer snapshots;
 
-    public MaintenanceService(RaftNode raft, ResponseHeaders headers, long quotaBackendBytes, Path scratchDir) {
+    public MaintenanceService(RaftNode raft, ResponseHeaders headers, Path scratchDir) {
         this.raft = raft;
         this.headers = headers;
-        this.quotaBackendBytes = quotaBackendBytes;
         this.snapshots = new SnapshotStreamer(scratchDir);
     }
 
@@ -67,7 +65,6 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
                     .setRaftIndex(raft.commitIndex())
                     .setRaftTerm(raft.term())
                     .setRaftAppliedIndex(raft.appliedIndex())
-                    .setDbSizeQuota(quotaBackendBytes)
                     .addAllErrors(raft.stateMachine().activeAlarms().stream()
                             .map(a -> "memberID:" + Long.toUnsignedString(a.getMemberID()) + " alarm:" + a.getAlarm() + " ")
                             .toList())
@@ -81,8 +78,8 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     @Override
     public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> out) {
         if (request.getAction() == AlarmRequest.AlarmAction.GET) {
-            out.onNext(AlarmResponse.newBuilder().setHeader(headers.current())
-                    .addAllAlarms(activeAlarms(request.getAlarm())).build());
+            // etcd 3.5 answers alarms without a header.
+            out.onNext(AlarmResponse.newBuilder().addAllAlarms(activeAlarms(request.getAlarm())).build());
             out.onCompleted();
             return;
         }
@@ -92,7 +89,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
                 return;
             }
             AlarmResponse changed = (AlarmResponse) outcome.response();
-            out.onNext(changed.toBuilder().setHeader(headers.current()).build());
+            out.onNext(changed);
             out.onCompleted();
         });
     }
@@ -147,7 +144,6 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
                     .setHeader(headers.fill(ResponseHeader.newBuilder().setRevision(h.currentRevision()).build()))
                     .setHash(h.hash())
                     .setCompactRevision(h.compactRevision())
-                    .setHashRevision(h.hashRevision())
                     .build());
             out.onCompleted();
         } catch (RuntimeException e) {
