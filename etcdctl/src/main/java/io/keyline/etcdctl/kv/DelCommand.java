@@ -59,19 +59,10 @@ public final class DelCommand implements Runnable {
             }
             b.setRangeEnd(KeyRanges.bytes(args.get(1)));
         }
-        if (prefix) {
-            if (key.isEmpty()) {
-                key = KeyRanges.ALL_AFTER;
-                b.setRangeEnd(KeyRanges.ALL_AFTER);
-            } else {
-                b.setRangeEnd(KeyRanges.prefixEnd(key));
-            }
-        }
-        if (fromKey) {
-            if (key.isEmpty()) {
-                key = KeyRanges.ALL_AFTER;
-            }
-            b.setRangeEnd(KeyRanges.ALL_AFTER);
+        KeyRanges.Span span = KeyRanges.span(key, prefix, fromKey);
+        key = span.key();
+        if (span.end() != null) {
+            b.setRangeEnd(span.end());
         }
         return b.setKey(key).setPrevKv(prevKv).build();
     }

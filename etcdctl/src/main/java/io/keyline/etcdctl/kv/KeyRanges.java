@@ -10,6 +10,24 @@ final class KeyRanges {
 
     private KeyRanges() {}
 
+    /** A key and range end as get and del send them; a null end leaves the request's own end alone. */
+    record Span(ByteString key, ByteString end) {}
+
+    /**
+     * --prefix and --from-key as etcdctl applies them to a key: an empty key with either means
+     * every key ("\0" to "\0"); otherwise the prefix's end or "\0".
+     */
+    static Span span(ByteString key, boolean prefix, boolean fromKey) {
+        Span span = new Span(key, null);
+        if (prefix) {
+            span = key.isEmpty() ? new Span(ALL_AFTER, ALL_AFTER) : new Span(key, prefixEnd(key));
+        }
+        if (fromKey) {
+            span = new Span(span.key().isEmpty() ? ALL_AFTER : span.key(), ALL_AFTER);
+        }
+        return span;
+    }
+
     static ByteString bytes(String s) {
         return ByteString.copyFrom(s, StandardCharsets.UTF_8);
     }

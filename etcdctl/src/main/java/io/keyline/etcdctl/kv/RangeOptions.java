@@ -69,19 +69,10 @@ final class RangeOptions {
         if (b.getSortOrder() == RangeRequest.SortOrder.ASCEND && b.getSortTarget() == RangeRequest.SortTarget.KEY) {
             b.setSortOrder(RangeRequest.SortOrder.NONE);
         }
-        if (prefix) {
-            if (key.isEmpty()) {
-                key = KeyRanges.ALL_AFTER;
-                b.setRangeEnd(KeyRanges.ALL_AFTER);
-            } else {
-                b.setRangeEnd(KeyRanges.prefixEnd(key));
-            }
-        }
-        if (fromKey) {
-            if (key.isEmpty()) {
-                key = KeyRanges.ALL_AFTER;
-            }
-            b.setRangeEnd(KeyRanges.ALL_AFTER);
+        KeyRanges.Span span = KeyRanges.span(key, prefix, fromKey);
+        key = span.key();
+        if (span.end() != null) {
+            b.setRangeEnd(span.end());
         }
         b.setKey(key);
         b.setKeysOnly(keysOnly);
