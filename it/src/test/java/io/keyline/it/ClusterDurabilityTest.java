@@ -1,13 +1,17 @@
 package io.keyline.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import io.keyline.api.etcdserverpb.PutRequest;
+import io.keyline.api.etcdserverpb.RangeRequest;
 import io.keyline.api.etcdserverpb.RangeResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -176,6 +180,19 @@ class ClusterDurabilityTest {
                     what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r0), r.getCount(),
                     r.getHeader().getRevision());
             assertEquals(20, r.getCount(), what + ": serializable read on the isolated member");
+
+            // By now the member has lost its leader; a client that asks for one is told so at once.
+            Metadata requireLeader = new Metadata();
+            requireLeader.put(Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER), "true");
+            long h0 = System.nanoTime();
+            StatusRuntimeException noLeader = assertThrows(StatusRuntimeException.class, () -> c.kv(survivor)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(requireLeader))
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("/nq/pre/0"))
+                            .setSerializable(true).build()));
+            assertEquals(Status.Code.UNAVAILABLE, noLeader.getStatus().getCode(), what + ": " + noLeader.getStatus());
+            assertEquals("etcdserver: no leader", noLeader.getStatus().getDescription(), what);
+            assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - h0) < 2_000, what + ": hasleader answer was slow");
         } finally {
             for (int f : frozen) {
                 c.resume(f);
