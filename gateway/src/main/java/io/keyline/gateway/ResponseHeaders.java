@@ -39,10 +39,6 @@ public final class ResponseHeaders {
                 .build();
     }
 
-    public long clusterId() {
-        return clusterId;
-    }
-
     public long memberId() {
         return memberId;
     }
