@@ -16,6 +16,8 @@ public enum EtcdError {
     COMPACTED,
     FUTURE_REV,
     LEASE_NOT_FOUND,
+    LEASE_EXISTS,
+    LEASE_TTL_TOO_LARGE,
     REQUEST_TOO_LARGE,
     NO_SPACE
 }

@@ -21,6 +21,17 @@ final class Meta {
         return key("attachment/" + name);
     }
 
+    /**
+     * Buckets hold records of other keyspace stores (the lease store), one RocksDB key each, as etcd's
+     * backend has a bucket per store; unlike attachments they belong to the data and survive a restore.
+     */
+    static byte[] bucketKey(String bucket, byte[] key) {
+        byte[] prefix = key("bucket/" + bucket + "/");
+        byte[] out = java.util.Arrays.copyOf(prefix, prefix.length + key.length);
+        System.arraycopy(key, 0, out, prefix.length, key.length);
+        return out;
+    }
+
     private static byte[] key(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -1,5 +1,6 @@
 package io.keyline.keyspace.mvcc;
 
+import com.google.protobuf.ByteString;
 import io.keyline.api.etcdserverpb.CompactionRequest;
 import io.keyline.api.etcdserverpb.CompactionResponse;
 import io.keyline.api.etcdserverpb.DeleteRangeRequest;
@@ -13,6 +14,9 @@ import io.keyline.keyspace.KeyspaceException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,7 +28,9 @@ import java.util.Set;
  * batch may be open at a time.
  */
 public final class MvccBatch implements AutoCloseable {
-    private final Map<String, byte[]> attachments = new java.util.LinkedHashMap<>();
+    private final Map<String, byte[]> attachments = new LinkedHashMap<>();
+    /** Bucket records to write, by their meta key; a null value deletes the record. */
+    private final Map<ByteBuffer, byte[]> bucketWrites = new LinkedHashMap<>();
     private final MvccStore store;
     private final BatchState s;
     private boolean closed;
@@ -54,6 +60,24 @@ public final class MvccBatch implements AutoCloseable {
         TxnResponse resp = TxnOp.apply(t, r, store.leases());
         t.end();
         return resp;
+    }
+
+    /**
+     * Deletes each of {@code keys} that exists, in the order given, as one etcd write transaction: one
+     * revision for all, as etcd's lessor deletes a revoked lease's keys. Returns the revision after it.
+     */
+    public long deleteKeys(Collection<ByteString> keys) {
+        WriteTxn t = begin();
+        for (ByteString key : keys) {
+            t.deleteRange(KeyRange.single(key));
+        }
+        t.end();
+        return s.currentRev;
+    }
+
+    /** The store's revision as this batch has left it so far. */
+    public long currentRevision() {
+        return s.currentRev;
     }
 
     /**
@@ -97,6 +121,17 @@ public final class MvccBatch implements AutoCloseable {
         attachments.put(name, value);
     }
 
+    /** Puts a record in {@code bucket}; committed with this batch, read back with {@link MvccStore#forEachInBucket}. */
+    public void putInBucket(String bucket, byte[] key, byte[] value) {
+        ensureOpen();
+        bucketWrites.put(ByteBuffer.wrap(Meta.bucketKey(bucket, key)), value);
+    }
+
+    public void deleteFromBucket(String bucket, byte[] key) {
+        ensureOpen();
+        bucketWrites.put(ByteBuffer.wrap(Meta.bucketKey(bucket, key)), null);
+    }
+
     /**
      * Writes everything this batch did, the applied index/term and the revision meta in one RocksDB WriteBatch,
      * then makes it visible to readers. Closes the batch. A failure here is a storage failure: stop the node.
@@ -114,6 +149,13 @@ public final class MvccBatch implements AutoCloseable {
             }
             for (Map.Entry<String, byte[]> a : attachments.entrySet()) {
                 wb.put(store.metaCf(), Meta.attachmentKey(a.getKey()), a.getValue());
+            }
+            for (Map.Entry<ByteBuffer, byte[]> b : bucketWrites.entrySet()) {
+                if (b.getValue() == null) {
+                    wb.delete(store.metaCf(), b.getKey().array());
+                } else {
+                    wb.put(store.metaCf(), b.getKey().array(), b.getValue());
+                }
             }
             wb.put(store.metaCf(), Meta.APPLIED_INDEX, Meta.encode(appliedIndex));
             wb.put(store.metaCf(), Meta.APPLIED_TERM, Meta.encode(appliedTerm));

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32C;
 
@@ -142,14 +143,18 @@ public final class MvccStore implements AutoCloseable {
                         LOG.warn("tombstone at {} of key that is not alive, ignored", rev);
                     } else {
                         ki.tombstone(rev);
+                        leases.keyDeleted(kv.getKey());
                     }
-                } else if (ki == null) {
-                    // the store may be compacted: creation and version come from the stored value
-                    ki = new KeyIndex(kv.getKey());
-                    ki.restore(new Revision(kv.getCreateRevision(), 0), rev, kv.getVersion());
-                    index.replace(ki);
                 } else {
-                    ki.put(rev);
+                    if (ki == null) {
+                        // the store may be compacted: creation and version come from the stored value
+                        ki = new KeyIndex(kv.getKey());
+                        ki.restore(new Revision(kv.getCreateRevision(), 0), rev, kv.getVersion());
+                        index.replace(ki);
+                    } else {
+                        ki.put(rev);
+                    }
+                    leases.keyWritten(kv.getKey(), kv.getLease());
                 }
                 maxMain = Math.max(maxMain, rev.main());
             }
@@ -254,6 +259,20 @@ public final class MvccStore implements AutoCloseable {
 
     public long appliedTerm() {
         return appliedTerm;
+    }
+
+    /** Every record a committed batch put in {@code bucket} (see {@link MvccBatch#putInBucket}), in key order. */
+    public void forEachInBucket(String bucket, BiConsumer<byte[], byte[]> action) {
+        lock.readLock().lock();
+        try (RocksIterator it = db.newIterator(metaCf)) {
+            ensureOpen();
+            byte[] prefix = Meta.bucketKey(bucket, new byte[0]);
+            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                action.accept(java.util.Arrays.copyOfRange(it.key(), prefix.length, it.key().length), it.value());
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /**

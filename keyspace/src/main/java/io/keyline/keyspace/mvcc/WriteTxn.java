@@ -74,6 +74,7 @@ final class WriteTxn {
                 .build();
         ki.put(rev);
         s.pending.put(rev, new BatchState.PendingWrite(kv, false));
+        s.store.leases().keyWritten(key, lease);
     }
 
     /** Deletes every key visible in {@code range}, one tombstone each in key order; returns how many. */
@@ -91,6 +92,7 @@ final class WriteTxn {
             s.index.forWrite(key).tombstone(rev);
             // a tombstone's stored value is a KeyValue holding just the key, as in etcd
             s.pending.put(rev, new BatchState.PendingWrite(KeyValue.newBuilder().setKey(key).build(), true));
+            s.store.leases().keyDeleted(key);
         }
         return keys.size();
     }
