@@ -10,11 +10,12 @@ import io.keyline.gateway.config.NodeConfig;
 import io.keyline.gateway.http.HttpEndpoints;
 import io.keyline.gateway.http.HttpSniffingNegotiator;
 import io.keyline.gateway.kv.KvService;
+import io.keyline.gateway.lease.LeaseService;
+import io.keyline.keyspace.lease.LeaseIds;
 import io.keyline.gateway.metrics.NodeMetrics;
 import io.keyline.keyspace.quota.SpaceQuota;
 import io.keyline.gateway.maintenance.MaintenanceService;
 import io.keyline.api.etcdserverpb.AuthGrpc;
-import io.keyline.api.etcdserverpb.LeaseGrpc;
 import io.keyline.api.etcdserverpb.WatchGrpc;
 import io.keyline.replication.RaftNode;
 import io.keyline.replication.ReplicationConfig;
@@ -47,7 +48,8 @@ public final class KeylineNode implements AutoCloseable {
             return new ReplicationConfig.Peer(m.id(), NodeConfig.bindHost(peerUrl), peerUrl.getPort());
         }).toList();
         this.raft = new RaftNode(new ReplicationConfig(config.memberId(), peers, config.clusterId(), config.raftDir(),
-                config.kvDir(), config.snapshotCount(), config.snapshotCatchupEntries(), config.maxRequestBytes()));
+                config.kvDir(), config.snapshotCount(), config.snapshotCatchupEntries(), config.maxRequestBytes(),
+                config.leaseCheckpointIntervalMs()));
     }
 
     public void start() throws IOException {
@@ -76,7 +78,7 @@ public final class KeylineNode implements AutoCloseable {
                     .addService(new MaintenanceService(raft, headers, config.scratchDir()))
                     .addService(new ClusterService(this::members, headers))
                     .addService(new WatchGrpc.WatchImplBase() { })
-                    .addService(new LeaseGrpc.LeaseImplBase() { })
+                    .addService(new LeaseService(raft, headers, new LeaseIds(config.memberId(), System.currentTimeMillis())))
                     .addService(new AuthGrpc.AuthImplBase() { })
                     .addService(health.getHealthService())
                     .build()

@@ -8,6 +8,7 @@ import io.keyline.keyspace.quota.SpaceQuota;
 import io.keyline.keyspace.mvcc.MvccBatch;
 import io.keyline.keyspace.mvcc.MvccStore;
 import io.keyline.replication.proto.LogEntry;
+import io.keyline.replication.proto.LeaseQuery;
 import io.keyline.replication.proto.LogRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +20,8 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -49,10 +52,12 @@ public final class KvStateMachine extends BaseStateMachine {
     private final AppliedIndexWaiters appliedIndexWaiters = new AppliedIndexWaiters();
     private final MemberDirectory members = new MemberDirectory();
     private final AlarmStore alarms = new AlarmStore();
+    private final Lessor lessor;
     private volatile MvccStore store;
 
-    public KvStateMachine(Path kvDir) {
+    public KvStateMachine(Path kvDir, long leaseCheckpointIntervalMs) {
         this.kvDir = kvDir;
+        this.lessor = new Lessor(leaseCheckpointIntervalMs);
     }
 
     @Override
@@ -93,24 +98,35 @@ public final class KvStateMachine extends BaseStateMachine {
         }
         Files.createDirectories(kvDir.getParent());
         snapshots.reload();
-        store = MvccStore.open(kvDir);
+        store = openStore();
         SnapshotInfo latest = snapshots.getLatestSnapshot();
         if (latest != null && store.appliedIndex() < latest.getIndex()) {
             store.close();
             CheckpointSnapshots.deleteTree(kvDir);
             snapshots.linkInto(latest.getTermIndex(), kvDir);
-            store = MvccStore.open(kvDir);
+            store = openStore();
             snapshotsInstalled.incrementAndGet();
             LOG.info("key-value store restored from snapshot at index {}", latest.getIndex());
         }
         members.load(store);
         alarms.load(store);
+        lessor.store().load(store);
         setLastAppliedTermIndex(TermIndex.valueOf(store.appliedTerm(), store.appliedIndex()));
         LOG.info("key-value store loaded at applied index {}, revision {}", store.appliedIndex(), store.currentRevision());
     }
 
+    /** Opening replays the store's history, which rebuilds the lease attachments from scratch. */
+    private MvccStore openStore() {
+        lessor.store().clear();
+        return MvccStore.open(kvDir, lessor.store());
+    }
+
     public MvccStore store() {
         return store;
+    }
+
+    Lessor lessor() {
+        return lessor;
     }
 
     /** etcd's capped store: with NOSPACE raised, puts and writing txns fail; deletes and compaction free space. */
@@ -118,7 +134,7 @@ public final class KvStateMachine extends BaseStateMachine {
         if (!alarms.isActive(AlarmType.NOSPACE)) {
             return false;
         }
-        return request.hasPut() || (request.hasTxn() && !SpaceQuota.isReadOnly(request.getTxn()));
+        return request.hasPut() || request.hasLeaseGrant() || (request.hasTxn() && !SpaceQuota.isReadOnly(request.getTxn()));
     }
 
     public java.util.List<AlarmMember> activeAlarms() {
@@ -229,6 +245,9 @@ public final class KvStateMachine extends BaseStateMachine {
                 case COMPACTION -> batch.compact(request.getCompaction());
                 case PUBLISH -> members.apply(batch, request.getPublish());
                 case ALARM -> alarms.apply(batch, request.getAlarm());
+                case LEASE_GRANT -> lessor.grant(batch, request.getLeaseGrant());
+                case LEASE_REVOKE -> lessor.revoke(batch, request.getLeaseRevoke());
+                case LEASE_CHECKPOINT -> lessor.checkpoint(batch, request.getLeaseCheckpoint());
                 case OP_NOT_SET -> throw new IllegalStateException("log request without an operation");
             });
         } catch (KeyspaceException e) {
@@ -242,9 +261,40 @@ public final class KvStateMachine extends BaseStateMachine {
      */
     @Override
     public CompletableFuture<Message> query(Message request) {
+        if (!request.getContent().equals(APPLIED_INDEX_QUERY.getContent())) {
+            return answerLeaseQuery(request);
+        }
         long applied = getLastAppliedTermIndex().getIndex();
         return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(
                 java.nio.ByteBuffer.allocate(Long.BYTES).putLong(0, applied))));
+    }
+
+    private CompletableFuture<Message> answerLeaseQuery(Message request) {
+        LeaseQuery q;
+        try {
+            q = LeaseQuery.parseFrom(request.getContent().asReadOnlyByteBuffer());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return lessor.answer(q).thenApply(r -> Message.valueOf(UnsafeByteOperations.unsafeWrap(r.toByteArray())));
+    }
+
+    /** Ratis calls this once the new leader has applied every entry of earlier terms, where etcd promotes. */
+    @Override
+    public void notifyLeaderReady() {
+        lessor.promote();
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId self, RaftPeerId newLeader) {
+        if (!self.getPeerId().equals(newLeader)) {
+            lessor.demote();
+        }
+    }
+
+    @Override
+    public void notifyNotLeader(java.util.Collection<TransactionContext> pending) {
+        lessor.demote();
     }
 
     /** Completes when this member has applied the entry at {@code index}. */
@@ -268,6 +318,7 @@ public final class KvStateMachine extends BaseStateMachine {
 
     @Override
     public void close() throws IOException {
+        lessor.close();
         super.close();
         if (store != null) {
             store.close();

@@ -3,6 +3,9 @@ package io.keyline.replication;
 import io.keyline.api.etcdserverpb.AlarmResponse;
 import io.keyline.api.etcdserverpb.CompactionResponse;
 import io.keyline.api.etcdserverpb.DeleteRangeResponse;
+import io.keyline.api.etcdserverpb.LeaseCheckpointResponse;
+import io.keyline.api.etcdserverpb.LeaseGrantResponse;
+import io.keyline.api.etcdserverpb.LeaseRevokeResponse;
 import io.keyline.api.etcdserverpb.Member;
 import io.keyline.api.etcdserverpb.PutResponse;
 import io.keyline.api.etcdserverpb.TxnResponse;
@@ -33,6 +36,12 @@ final class LogResultCodec {
                 r.setPublished(member);
             } else if (o.response() instanceof AlarmResponse alarm) {
                 r.setAlarm(alarm);
+            } else if (o.response() instanceof LeaseGrantResponse granted) {
+                r.setLeaseGranted(granted);
+            } else if (o.response() instanceof LeaseRevokeResponse revoked) {
+                r.setLeaseRevoked(revoked);
+            } else if (o.response() instanceof LeaseCheckpointResponse checkpointed) {
+                r.setLeaseCheckpointed(checkpointed);
             } else {
                 throw new IllegalStateException("unexpected response " + o.response().getClass());
             }
@@ -51,6 +60,9 @@ final class LogResultCodec {
                 case COMPACTION -> WriteOutcome.ok(r.getCompaction());
                 case PUBLISHED -> WriteOutcome.ok(r.getPublished());
                 case ALARM -> WriteOutcome.ok(r.getAlarm());
+                case LEASE_GRANTED -> WriteOutcome.ok(r.getLeaseGranted());
+                case LEASE_REVOKED -> WriteOutcome.ok(r.getLeaseRevoked());
+                case LEASE_CHECKPOINTED -> WriteOutcome.ok(r.getLeaseCheckpointed());
                 case ERROR -> WriteOutcome.failed(EtcdError.valueOf(r.getError()));
                 case RESULT_NOT_SET -> null;
             };

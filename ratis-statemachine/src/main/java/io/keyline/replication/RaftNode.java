@@ -1,6 +1,13 @@
 package io.keyline.replication;
 
+import io.keyline.api.etcdserverpb.LeaseTimeToLiveRequest;
+import io.keyline.api.etcdserverpb.LeaseTimeToLiveResponse;
+import io.keyline.keyspace.EtcdError;
+import io.keyline.keyspace.KeyspaceException;
+import io.keyline.keyspace.lease.LeaseStore;
 import io.keyline.keyspace.mvcc.MvccStore;
+import io.keyline.replication.proto.LeaseQuery;
+import io.keyline.replication.proto.LeaseQueryResult;
 import io.keyline.replication.proto.LogRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +45,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +76,7 @@ public final class RaftNode implements AutoCloseable {
     public RaftNode(ReplicationConfig config) {
         this.config = config;
         this.groupId = RaftGroupId.valueOf(new UUID(config.clusterId(), config.clusterId()));
-        this.stateMachine = new KvStateMachine(config.kvDir());
+        this.stateMachine = new KvStateMachine(config.kvDir(), config.leaseCheckpointIntervalMs());
     }
 
     public void start() throws IOException {
@@ -95,6 +103,7 @@ public final class RaftNode implements AutoCloseable {
                     .build();
         }
         proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, config.maxRequestBytes());
+        stateMachine.lessor().start(this::write);
         LOG.info("raft member {} started on {} ({} storage)", peerId(config.self()), config.selfPeer().address(),
                 fresh ? "new" : "recovered");
     }
@@ -228,6 +237,70 @@ public final class RaftNode implements AutoCloseable {
             }
             return r.getMessage().getContent().asReadOnlyByteBuffer().getLong();
         }).thenCompose(stateMachine::awaitApplied);
+    }
+
+    /** etcd's LeaseRenew: the leader's lessor renews (never through the log); completes with the granted TTL. */
+    public CompletableFuture<Long> leaseRenew(long leaseId) {
+        return leaseQuery(LeaseQuery.newBuilder().setRenew(leaseId).build()).thenApply(LeaseQueryResult::getRenewedTtl);
+    }
+
+    /** etcd's LeaseTimeToLive, answered by the leader, which alone keeps lease time. */
+    public CompletableFuture<LeaseTimeToLiveResponse> leaseTimeToLive(LeaseTimeToLiveRequest request) {
+        return leaseQuery(LeaseQuery.newBuilder().setTimeToLive(request).build())
+                .thenApply(LeaseQueryResult::getTimeToLive);
+    }
+
+    /** The leases as this member has applied them. */
+    public LeaseStore leases() {
+        return stateMachine.lessor().store();
+    }
+
+    /**
+     * Asks the primary lessor: in-process on the leader, else the leader's state machine through a
+     * read-only Ratis message (etcd forwards renewals to the leader over HTTP). While no member is
+     * primary yet (an election, a leader not yet promoted) it asks again until {@link #NO_LEADER_WAIT_MS}.
+     */
+    private CompletableFuture<LeaseQueryResult> leaseQuery(LeaseQuery query) {
+        CompletableFuture<LeaseQueryResult> result = new CompletableFuture<>();
+        askLessor(query, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NO_LEADER_WAIT_MS), result);
+        return result;
+    }
+
+    private void askLessor(LeaseQuery query, long deadline, CompletableFuture<LeaseQueryResult> result) {
+        CompletableFuture<LeaseQueryResult> answer;
+        if (isLeader() || forwarder == null) {
+            answer = stateMachine.lessor().answer(query);
+        } else if (hasLeader()) {
+            answer = forwarder.async().sendReadOnlyNonLinearizable(
+                    Message.valueOf(UnsafeByteOperations.unsafeWrap(query.toByteArray()))).thenApply(reply -> {
+                        if (!reply.isSuccess()) {
+                            return LeaseQueryResult.newBuilder().setNotPrimary(true).build();
+                        }
+                        try {
+                            return LeaseQueryResult.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer());
+                        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                            throw new CompletionException(e);
+                        }
+                    });
+        } else {
+            answer = CompletableFuture.completedFuture(LeaseQueryResult.newBuilder().setNotPrimary(true).build());
+        }
+        answer.whenComplete((r, error) -> {
+            boolean retry = error != null || r.getNotPrimary();
+            if (!retry) {
+                if (r.hasError()) {
+                    result.completeExceptionally(new KeyspaceException(EtcdError.valueOf(r.getError())));
+                } else {
+                    result.complete(r);
+                }
+            } else if (!closed && System.nanoTime() < deadline) {
+                CompletableFuture.delayedExecutor(RETRY_INTERVAL_MS, TimeUnit.MILLISECONDS)
+                        .execute(() -> askLessor(query, deadline, result));
+            } else {
+                result.completeExceptionally(error != null ? mapFailure(error)
+                        : new ReplicationException(ReplicationException.Kind.NO_LEADER, null));
+            }
+        });
     }
 
     private static boolean isLeaderless(Throwable cause) {

@@ -12,9 +12,16 @@ import java.util.List;
  * @param snapshotCount applied entries between snapshots (--snapshot-count)
  * @param catchupEntries log entries kept after a snapshot (--experimental-snapshot-catchup-entries)
  * @param maxRequestBytes largest proposal accepted (--max-request-bytes)
+ * @param leaseCheckpointIntervalMs how often the leader checkpoints remaining lease TTLs; 0 = never
+ *        (--experimental-enable-lease-checkpoint, --experimental-lease-checkpoint-interval)
  */
 public record ReplicationConfig(long self, List<Peer> members, long clusterId, Path raftDir, Path kvDir,
-        long snapshotCount, long catchupEntries, long maxRequestBytes) {
+        long snapshotCount, long catchupEntries, long maxRequestBytes, long leaseCheckpointIntervalMs) {
+
+    public ReplicationConfig(long self, List<Peer> members, long clusterId, Path raftDir, Path kvDir,
+            long snapshotCount, long catchupEntries, long maxRequestBytes) {
+        this(self, members, clusterId, raftDir, kvDir, snapshotCount, catchupEntries, maxRequestBytes, 0);
+    }
 
     public record Peer(long id, String host, int port) {
         String address() {

@@ -69,6 +69,16 @@ public final class EtcdFlags {
             description = "Raise alarms when backend size exceeds the given quota (0 defaults to low space quota).")
     long quotaBackendBytes;
 
+    @Option(names = "--experimental-enable-lease-checkpoint", arity = "0..1", fallbackValue = "true",
+            defaultValue = "${env:ETCD_EXPERIMENTAL_ENABLE_LEASE_CHECKPOINT:-false}",
+            description = "Enable to persist lease remaining TTL to prevent indefinite auto-renewal of long lived leases.")
+    boolean enableLeaseCheckpoint;
+
+    @Option(names = "--experimental-lease-checkpoint-interval",
+            defaultValue = "${env:ETCD_EXPERIMENTAL_LEASE_CHECKPOINT_INTERVAL:-5m0s}",
+            description = "Duration of periodic checkpoints of the remaining lease TTLs (e.g. 5m0s, 30s).")
+    String leaseCheckpointInterval;
+
     @Option(names = "--log-level", defaultValue = "${env:ETCD_LOG_LEVEL:-info}",
             description = "Configures log level. Only supports debug, info, warn, error, panic, or fatal.")
     String logLevel;

@@ -17,7 +17,8 @@ import java.util.Set;
  */
 public record NodeConfig(String name, Path dataDir, List<URI> listenClientUrls, List<String> advertiseClientUrls,
         URI listenPeerUrl, List<Member> initialMembers, long memberId, long clusterId, String logLevel,
-        long snapshotCount, long snapshotCatchupEntries, long maxRequestBytes, int maxTxnOps, long quotaBackendBytes) {
+        long snapshotCount, long snapshotCatchupEntries, long maxRequestBytes, int maxTxnOps, long quotaBackendBytes,
+        long leaseCheckpointIntervalMs) {
 
     /** etcd's default backend quota when --quota-backend-bytes is 0: 2 GiB. */
     public static final long DEFAULT_QUOTA_BYTES = 2L << 30;
@@ -73,9 +74,23 @@ public record NodeConfig(String name, Path dataDir, List<URI> listenClientUrls, 
         }
         long clusterId = MemberIds.clusterId(members.stream().map(Member::id).toList());
         long quota = f.quotaBackendBytes == 0 ? DEFAULT_QUOTA_BYTES : f.quotaBackendBytes;
+        long leaseCheckpointMs = f.enableLeaseCheckpoint
+                ? positiveDuration("--experimental-lease-checkpoint-interval", f.leaseCheckpointInterval) : 0;
         return new NodeConfig(f.name, dataDir, listenClient, advertiseClient, listenPeer.get(0), List.copyOf(members),
                 self, clusterId, f.logLevel, f.snapshotCount, f.snapshotCatchupEntries, f.maxRequestBytes, f.maxTxnOps,
-                quota);
+                quota, leaseCheckpointMs);
+    }
+
+    /** A Go duration of hours, minutes and seconds ("5m0s", "30s", "1.5s"), in milliseconds. */
+    private static long positiveDuration(String flag, String value) {
+        try {
+            long ms = java.time.Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT)).toMillis();
+            positive(flag, ms);
+            return ms;
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("invalid value \"" + value + "\" for flag -" + flag.substring(2)
+                    + ": time: invalid duration");
+        }
     }
 
     private static Map<String, List<String>> parseInitialCluster(String cluster) {

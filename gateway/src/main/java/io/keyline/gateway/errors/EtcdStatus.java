@@ -36,6 +36,9 @@ public final class EtcdStatus {
         KEYSPACE.put(EtcdError.FUTURE_REV,
                 Status.OUT_OF_RANGE.withDescription("etcdserver: mvcc: required revision is a future revision"));
         KEYSPACE.put(EtcdError.LEASE_NOT_FOUND, Status.NOT_FOUND.withDescription("etcdserver: requested lease not found"));
+        KEYSPACE.put(EtcdError.LEASE_EXISTS,
+                Status.FAILED_PRECONDITION.withDescription("etcdserver: lease already exists"));
+        KEYSPACE.put(EtcdError.LEASE_TTL_TOO_LARGE, Status.OUT_OF_RANGE.withDescription("etcdserver: too large lease TTL"));
         KEYSPACE.put(EtcdError.REQUEST_TOO_LARGE,
                 Status.INVALID_ARGUMENT.withDescription("etcdserver: request is too large"));
         KEYSPACE.put(EtcdError.NO_SPACE,
