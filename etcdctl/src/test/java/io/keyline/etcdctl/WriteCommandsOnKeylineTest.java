@@ -15,17 +15,10 @@ import org.junit.jupiter.api.Test;
  */
 class WriteCommandsOnKeylineTest extends WriteCommandsCompatTest {
     /**
-     * Steps that call the Lease or Watch service (Keyline answers gRPC UNIMPLEMENTED for now), or
-     * that use a lease only a granted lease would name ($LEASEn). "put lk v3 --lease 1234" and
-     * "put lk v2 --ignore-lease" are plain KV puts and stay in. Remove entries as Keyline serves them.
+     * Steps that call the Watch service (Keyline answers gRPC UNIMPLEMENTED for now). Remove entries
+     * as Keyline serves them.
      */
     static final Set<String> NEEDS_LEASE_WATCH_OR_AUTH = Set.of(
-            "lease grant 100", "lease grant 200 -w json", "lease grant 300 -w fields",
-            "put lk v --lease $LEASE1", "put lk2 v --lease $LEASE1 -w fields",
-            "lease keep-alive --once $LEASE1", "lease keep-alive --once $LEASE1 -w json",
-            "lease revoke $LEASE2", "lease revoke $LEASE3 -w json", "lease revoke $LEASE3",
-            "lease list", "lease list -w json", "lease grant 0", "lease revoke $LEASE1",
-            "lease timetolive $LEASE1",
             "watch a --rev 2", "watch a --rev 2 -w json");
 
     @Override
