@@ -57,6 +57,13 @@ final class Lessor implements AutoCloseable {
         return store;
     }
 
+    /** etcd's Leases(): sorted by remaining time (on followers every lease lives forever; then by id). */
+    List<Lease> byExpiry() {
+        List<Lease> all = store.all();
+        all.sort(java.util.Comparator.comparingLong((Lease l) -> clock.remainingNanos(l.id())).thenComparingLong(Lease::id));
+        return all;
+    }
+
     void start(Function<LogRequest, CompletableFuture<WriteOutcome>> proposer) {
         this.proposer = proposer;
         loop = Executors.newSingleThreadScheduledExecutor(r -> {

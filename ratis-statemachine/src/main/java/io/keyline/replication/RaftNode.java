@@ -4,7 +4,7 @@ import io.keyline.api.etcdserverpb.LeaseTimeToLiveRequest;
 import io.keyline.api.etcdserverpb.LeaseTimeToLiveResponse;
 import io.keyline.keyspace.EtcdError;
 import io.keyline.keyspace.KeyspaceException;
-import io.keyline.keyspace.lease.LeaseStore;
+import io.keyline.keyspace.lease.Lease;
 import io.keyline.keyspace.mvcc.MvccStore;
 import io.keyline.replication.proto.LeaseQuery;
 import io.keyline.replication.proto.LeaseQueryResult;
@@ -250,9 +250,9 @@ public final class RaftNode implements AutoCloseable {
                 .thenApply(LeaseQueryResult::getTimeToLive);
     }
 
-    /** The leases as this member has applied them. */
-    public LeaseStore leases() {
-        return stateMachine.lessor().store();
+    /** The leases as this member has applied them, soonest expiry first where this member keeps time. */
+    public List<Lease> leasesByExpiry() {
+        return stateMachine.lessor().byExpiry();
     }
 
     /**

@@ -18,7 +18,6 @@ import io.keyline.gateway.ResponseHeaders;
 import io.keyline.gateway.errors.EtcdStatus;
 import io.keyline.keyspace.EtcdError;
 import io.keyline.keyspace.KeyspaceException;
-import io.keyline.keyspace.lease.Lease;
 import io.keyline.keyspace.lease.LeaseIds;
 import io.keyline.replication.RaftNode;
 import io.keyline.replication.proto.LogRequest;
@@ -73,8 +72,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     @Override
     public void leaseLeases(LeaseLeasesRequest request, StreamObserver<LeaseLeasesResponse> out) {
         LeaseLeasesResponse.Builder resp = LeaseLeasesResponse.newBuilder().setHeader(headers.current());
-        raft.leases().all().stream().map(Lease::id).sorted()
-                .forEach(id -> resp.addLeases(LeaseStatus.newBuilder().setID(id)));
+        raft.leasesByExpiry().forEach(l -> resp.addLeases(LeaseStatus.newBuilder().setID(l.id())));
         out.onNext(resp.build());
         out.onCompleted();
     }
