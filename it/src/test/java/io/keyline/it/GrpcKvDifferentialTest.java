@@ -4,10 +4,18 @@ import com.google.protobuf.ByteString;
 import io.keyline.api.etcdserverpb.CompactionRequest;
 import io.keyline.api.etcdserverpb.Compare;
 import io.keyline.api.etcdserverpb.DeleteRangeRequest;
+import io.keyline.api.etcdserverpb.LeaseGrantRequest;
+import io.keyline.api.etcdserverpb.LeaseGrpc;
+import io.keyline.api.etcdserverpb.LeaseLeasesRequest;
+import io.keyline.api.etcdserverpb.LeaseRevokeRequest;
+import io.keyline.api.etcdserverpb.LeaseTimeToLiveRequest;
+import io.keyline.api.etcdserverpb.LeaseTimeToLiveResponse;
 import io.keyline.api.etcdserverpb.PutRequest;
 import io.keyline.api.etcdserverpb.RangeRequest;
 import io.keyline.api.etcdserverpb.RequestOp;
 import io.keyline.api.etcdserverpb.TxnRequest;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -251,6 +259,70 @@ class GrpcKvDifferentialTest {
         pair.same("delete range prev_kv", s -> s.kv().deleteRange(DeleteRangeRequest.newBuilder()
                 .setKey(b("/r/1")).setRangeEnd(b("/r/3")).setPrevKv(true).build()));
         pair.same("delete missing", s -> s.kv().deleteRange(DeleteRangeRequest.newBuilder().setKey(b("/r/zz")).build()));
+    }
+
+    static LeaseGrpc.LeaseBlockingStub lease(DifferentialPair.Side s) {
+        return LeaseGrpc.newBlockingStub(s.channel()).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    /** Remaining seconds depend on when the call ran: checked against the granted TTL, then left out. */
+    static LeaseTimeToLiveResponse withoutRemaining(LeaseTimeToLiveResponse r) {
+        if (r.getTTL() > 0) {
+            assertTrue(r.getTTL() <= r.getGrantedTTL() && r.getTTL() >= r.getGrantedTTL() - 5, r.toString());
+            return r.toBuilder().setTTL(1).build();
+        }
+        return r;
+    }
+
+    /** With client-chosen IDs the lease calls are deterministic, so whole responses are compared. */
+    @Test
+    @Order(6)
+    void leasesWithClientChosenIdsReturnTheSameResponses() {
+        long id = 0x1234abcdL;
+        pair.same("grant", s -> lease(s).leaseGrant(LeaseGrantRequest.newBuilder().setID(id).setTTL(60).build()));
+        pair.same("grant existing id", s -> lease(s).leaseGrant(LeaseGrantRequest.newBuilder().setID(id).setTTL(60).build()));
+        pair.same("grant below the minimum", s -> lease(s).leaseGrant(LeaseGrantRequest.newBuilder().setID(2).setTTL(1).build()));
+        pair.same("grant negative ttl", s -> lease(s).leaseGrant(LeaseGrantRequest.newBuilder().setID(3).setTTL(-100).build()));
+        // 2 s leases: revoked at once, before they can expire on one side and not the other
+        pair.same("revoke without keys", s -> lease(s).leaseRevoke(LeaseRevokeRequest.newBuilder().setID(2).build()));
+        pair.same("revoke 3", s -> lease(s).leaseRevoke(LeaseRevokeRequest.newBuilder().setID(3).build()));
+        pair.same("grant too large", s -> lease(s).leaseGrant(LeaseGrantRequest.newBuilder().setID(4)
+                .setTTL(9_000_000_001L).build()));
+        pair.same("grant largest", s -> lease(s).leaseGrant(LeaseGrantRequest.newBuilder().setID(5)
+                .setTTL(9_000_000_000L).build()));
+        pair.same("put with lease", s -> s.kv().put(PutRequest.newBuilder().setKey(b("/ls/a")).setValue(b("1"))
+                .setLease(id).setPrevKv(true).build()));
+        pair.same("put ignore_lease keeps it", s -> s.kv().put(PutRequest.newBuilder().setKey(b("/ls/a"))
+                .setValue(b("2")).setIgnoreLease(true).setPrevKv(true).build()));
+        pair.same("txn put with lease if lease matches", s -> s.kv().txn(TxnRequest.newBuilder()
+                .addCompare(cmp("/ls/a", Compare.CompareResult.EQUAL, Compare.CompareTarget.LEASE, id))
+                .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(b("/ls/b"))
+                        .setValue(b("3")).setLease(id)))
+                .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(b("/ls/c"))
+                        .setValue(b("4")).setLease(5)))
+                .build()));
+        pair.same("txn put with unknown lease", s -> s.kv().txn(TxnRequest.newBuilder()
+                .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(b("/ls/d"))
+                        .setLease(77))).build()));
+        pair.same("move a key to another lease", s -> s.kv().put(PutRequest.newBuilder().setKey(b("/ls/c"))
+                .setValue(b("5")).setLease(id).build()));
+        pair.same("detach by a put without lease", s -> s.kv().put(PutRequest.newBuilder().setKey(b("/ls/b"))
+                .setValue(b("6")).build()));
+        pair.same("time to live with keys", s -> withoutRemaining(lease(s).leaseTimeToLive(
+                LeaseTimeToLiveRequest.newBuilder().setID(id).setKeys(true).build())));
+        pair.same("time to live of the moved-from lease", s -> withoutRemaining(lease(s).leaseTimeToLive(
+                LeaseTimeToLiveRequest.newBuilder().setID(5).setKeys(true).build())));
+        pair.same("time to live unknown", s -> lease(s).leaseTimeToLive(
+                LeaseTimeToLiveRequest.newBuilder().setID(999).setKeys(true).build()));
+        pair.same("revoke", s -> lease(s).leaseRevoke(LeaseRevokeRequest.newBuilder().setID(id).build()));
+        pair.same("range after revoke", s -> s.kv().range(RangeRequest.newBuilder().setKey(b("/ls/"))
+                .setRangeEnd(b("/ls0")).build()));
+        pair.same("revoke again", s -> lease(s).leaseRevoke(LeaseRevokeRequest.newBuilder().setID(id).build()));
+        pair.same("revoke id 0", s -> lease(s).leaseRevoke(LeaseRevokeRequest.newBuilder().setID(0).build()));
+        pair.same("time to live revoked", s -> lease(s).leaseTimeToLive(
+                LeaseTimeToLiveRequest.newBuilder().setID(id).build()));
+        pair.same("leases", s -> lease(s).leaseLeases(LeaseLeasesRequest.getDefaultInstance()));
+        pair.same("revoke 5", s -> lease(s).leaseRevoke(LeaseRevokeRequest.newBuilder().setID(5).build()));
     }
 
     @Test

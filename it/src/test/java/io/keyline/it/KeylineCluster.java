@@ -6,6 +6,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.keyline.api.etcdserverpb.HashKVRequest;
 import io.keyline.api.etcdserverpb.HashKVResponse;
 import io.keyline.api.etcdserverpb.KVGrpc;
+import io.keyline.api.etcdserverpb.LeaseGrpc;
 import io.keyline.api.etcdserverpb.MaintenanceGrpc;
 import io.keyline.api.etcdserverpb.RangeRequest;
 import io.keyline.api.etcdserverpb.RangeResponse;
@@ -293,6 +294,14 @@ public final class KeylineCluster implements AutoCloseable {
 
     public KVGrpc.KVBlockingStub kv(int i) {
         return KVGrpc.newBlockingStub(members.get(i).channel());
+    }
+
+    public LeaseGrpc.LeaseBlockingStub lease(int i) {
+        return LeaseGrpc.newBlockingStub(members.get(i).channel());
+    }
+
+    public LeaseGrpc.LeaseFutureStub leaseAsync(int i) {
+        return LeaseGrpc.newFutureStub(members.get(i).channel());
     }
 
     public KVGrpc.KVFutureStub kvAsync(int i) {

@@ -66,11 +66,26 @@ public final class RaftNode implements AutoCloseable {
     static final long NO_LEADER_WAIT_MS = 5_000;
     static final long RETRY_INTERVAL_MS = 20;
     static final long FORWARD_TIMEOUT_MS = 10_000;
+    /**
+     * Lease queries have their own client, used through Ratis' blocking API with a short timeout: the
+     * async client orders its requests, so one sent to a leader that just died would hold up every
+     * renewal behind it for the whole request timeout.
+     */
+    static final long LEASE_QUERY_ATTEMPT_MS = 1_500;
+    static final int LEASE_QUERY_THREADS = 16;
 
     private RaftServer server;
     private GroupCommitProposer proposer;
     /** Carries a follower's entries to the leader; null on a single-member cluster. */
     private RaftClient forwarder;
+    /** Carries a follower's lease queries to the leader's lessor; null on a single-member cluster. */
+    private RaftClient leaseForwarder;
+    private final java.util.concurrent.ExecutorService leaseQueryThreads =
+            java.util.concurrent.Executors.newFixedThreadPool(LEASE_QUERY_THREADS, r -> {
+                Thread t = new Thread(r, "keyline-lease-forwarder");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile boolean closed;
 
     public RaftNode(ReplicationConfig config) {
@@ -100,6 +115,18 @@ public final class RaftNode implements AutoCloseable {
                     .setClientId(ClientId.randomId())
                     .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                             (int) (NO_LEADER_WAIT_MS / 50), TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+                    .build();
+        }
+        if (peers.size() > 1) {
+            RaftProperties leaseQueries = properties();
+            RaftClientConfigKeys.Rpc.setRequestTimeout(leaseQueries,
+                    TimeDuration.valueOf(LEASE_QUERY_ATTEMPT_MS, TimeUnit.MILLISECONDS));
+            leaseForwarder = RaftClient.newBuilder()
+                    .setProperties(leaseQueries)
+                    .setRaftGroup(RaftGroup.valueOf(groupId, peers))
+                    .setClientId(ClientId.randomId())
+                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                            3, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
                     .build();
         }
         proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, config.maxRequestBytes());
@@ -271,8 +298,14 @@ public final class RaftNode implements AutoCloseable {
         if (isLeader() || forwarder == null) {
             answer = stateMachine.lessor().answer(query);
         } else if (hasLeader()) {
-            answer = forwarder.async().sendReadOnlyNonLinearizable(
-                    Message.valueOf(UnsafeByteOperations.unsafeWrap(query.toByteArray()))).thenApply(reply -> {
+            Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(query.toByteArray()));
+            answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return leaseForwarder.io().sendReadOnlyNonLinearizable(message);
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+            }, leaseQueryThreads).thenApply(reply -> {
                         if (!reply.isSuccess()) {
                             return LeaseQueryResult.newBuilder().setNotPrimary(true).build();
                         }
@@ -412,6 +445,10 @@ public final class RaftNode implements AutoCloseable {
         if (forwarder != null) {
             forwarder.close();
         }
+        if (leaseForwarder != null) {
+            leaseForwarder.close();
+        }
+        leaseQueryThreads.shutdownNow();
         if (server != null) {
             server.close();
         }
