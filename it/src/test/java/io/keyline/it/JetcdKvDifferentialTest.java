@@ -176,6 +176,41 @@ class JetcdKvDifferentialTest {
         same("get after nested", kv -> kv.get(k));
     }
 
+    /**
+     * jetcd's lease calls: each side grants its own lease (server-chosen IDs differ, so each side's ID
+     * is named in what it returns), attaches keys, renews once, asks its time to live, revokes it, and
+     * renews and revokes it again.
+     */
+    @Test
+    @Order(3)
+    void leaseGrantKeepAliveOnceTimeToLiveAndRevoke() {
+        pair.same("jetcd lease lifecycle", s -> {
+            io.etcd.jetcd.Lease lease = s.jetcd().getLeaseClient();
+            KV kv = s.jetcd().getKVClient();
+            StringBuilder out = new StringBuilder();
+            Object granted = await(lease.grant(60));
+            if (!(granted instanceof io.etcd.jetcd.lease.LeaseGrantResponse g)) {
+                return granted;
+            }
+            long id = g.getID();
+            out.append("grant ttl=").append(g.getTTL()).append('\n');
+            out.append(await(kv.put(bs("/jl/b"), bs("1"), PutOption.builder().withLeaseId(id).build()))).append('\n');
+            out.append(await(kv.put(bs("/jl/a"), bs("2"), PutOption.builder().withLeaseId(id).build()))).append('\n');
+            out.append(await(lease.keepAliveOnce(id).thenApply(r -> "keepAliveOnce ttl=" + r.getTTL()))).append('\n');
+            out.append(await(lease.timeToLive(id, io.etcd.jetcd.options.LeaseOption.builder().withAttachedKeys().build())
+                    .thenApply(r -> "timeToLive granted=" + r.getGrantedTTL() + " fresh=" + (r.getTTL() >= 55)
+                            + " keys=" + r.getKeys().stream().map(k -> k.toString(StandardCharsets.UTF_8)).sorted().toList())))
+                    .append('\n');
+            out.append(await(lease.revoke(id).thenApply(r -> "revoke rev=" + r.getHeader().getRevision()))).append('\n');
+            out.append(await(kv.get(bs("/jl/"), GetOption.builder().isPrefix(true).build()))).append('\n');
+            out.append(await(lease.timeToLive(id, io.etcd.jetcd.options.LeaseOption.DEFAULT)
+                    .thenApply(r -> "timeToLive ttl=" + r.getTTL() + " granted=" + r.getGrantedTTL()))).append('\n');
+            out.append(await(lease.keepAliveOnce(id))).append('\n');
+            out.append(await(lease.revoke(id))).append('\n');
+            return out.toString().replace(Long.toString(id), "<lease>");
+        });
+    }
+
     @Test
     @Order(100)
     void compactAndReadHistory() {
