@@ -193,6 +193,26 @@ class LeaseStoreTest {
     }
 
     @Test
+    void aStoreCheckpointCarriesLeasesAndAttachmentsAndARestoreKeepsThem() {
+        grant(1, 10);
+        put("a", 1);
+        Path snapshot = dir.resolve("snapshot");
+        store.checkpoint(snapshot);
+        LeaseStore installed = new LeaseStore();
+        try (MvccStore copy = MvccStore.open(snapshot, installed)) {
+            installed.load(copy);
+            assertEquals(List.of(ByteString.copyFromUtf8("a")), installed.keys(1));
+            copy.forgetReplicationState();
+        }
+        LeaseStore restored = new LeaseStore();
+        try (MvccStore copy = MvccStore.open(snapshot, restored)) {
+            restored.load(copy);
+            assertTrue(restored.exists(1), "a snapshot restore keeps the leases, as etcdctl snapshot restore does");
+            assertEquals(List.of(ByteString.copyFromUtf8("a")), restored.keys(1));
+        }
+    }
+
+    @Test
     void checkpointIsStoredAndRestored() {
         grant(1, 100);
         apply(b -> leases.checkpoint(b, LeaseCheckpointRequest.newBuilder().addCheckpoints(
