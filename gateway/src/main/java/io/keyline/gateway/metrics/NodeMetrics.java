@@ -25,6 +25,8 @@ public final class NodeMetrics {
         gauge("etcd_debugging_mvcc_compact_revision", () -> raft.store().compactRevision());
         gauge("keyline_snapshots_taken_total", () -> raft.stateMachine().snapshotsTaken());
         gauge("keyline_snapshots_installed_total", () -> raft.stateMachine().snapshotsInstalled());
+        gauge("process_resident_memory_bytes", ProcessMemory::residentBytes);
+        gauge("process_virtual_memory_bytes", ProcessMemory::virtualBytes);
     }
 
     private void gauge(String name, Gauge<Number> gauge) {
