@@ -213,7 +213,8 @@ public final class CheckCommand implements Runnable {
     }
 
     @Command(name = "datascale", description = "Check the memory usage of holding data for different workloads on a given server endpoint.",
-            customSynopsis = "datascale [options]")
+            customSynopsis = "datascale [options]",
+            footer = "If no endpoint is provided, localhost will be used. If multiple endpoints are provided, first endpoint will be used.")
     static final class Datascale extends Check {
         @Option(names = "--load", defaultValue = "s", description = "The datascale check's workload model. Accepted workloads: s(small), m(medium), l(large), xl(xLarge)")
         String load;
