@@ -381,11 +381,14 @@ public final class WatchHub implements CommitListener, AutoCloseable {
         }
     }
 
-    /** For tests and metrics: how many watchers are synced and unsynced. */
-    public int[] counts() {
+    /** How many watchers are synced, and how many are catching up (etcd's slow watchers). */
+    public record Counts(int synced, int unsynced) {
+    }
+
+    public Counts counts() {
         mu.lock();
         try {
-            return new int[] {synced.size(), unsynced.size()};
+            return new Counts(synced.size(), unsynced.size());
         } finally {
             mu.unlock();
         }
