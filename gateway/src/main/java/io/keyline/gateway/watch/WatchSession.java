@@ -157,9 +157,14 @@ final class WatchSession implements StreamObserver<WatchRequest> {
         }
     }
 
+    /** Called from the hub (even on the apply thread): never blocks, never throws. */
     private void scheduleDrain() {
         if (drainRequests.getAndIncrement() == 0) {
-            sender.execute(this::drain);
+            try {
+                sender.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                drainRequests.set(0);
+            }
         }
     }
 
@@ -168,7 +173,7 @@ final class WatchSession implements StreamObserver<WatchRequest> {
             try {
                 drainOnce();
             } catch (RuntimeException e) {
-                closed = true; // the call is gone (cancelled or already closed): nothing more can be sent
+                close(); // the call is gone (cancelled or already closed): nothing more can be sent
             }
         } while (drainRequests.decrementAndGet() > 0);
     }

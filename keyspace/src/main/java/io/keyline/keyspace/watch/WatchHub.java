@@ -107,36 +107,43 @@ public final class WatchHub implements CommitListener, AutoCloseable {
         }
     }
 
+    /** Never throws: a failure here must not look like a storage failure to the apply path. */
     @Override
     public void committed(long revision, List<Event> events) {
         mu.lock();
         try {
-            Map<Watcher, List<Event>> byWatcher = new LinkedHashMap<>();
-            for (Event e : events) {
-                for (Watcher w : synced.matching(e.getKv().getKey())) {
-                    if (w.wants(e)) {
-                        byWatcher.computeIfAbsent(w, k -> new ArrayList<>()).add(e);
-                    }
-                }
-            }
-            boolean behind = false;
-            for (Map.Entry<Watcher, List<Event>> e : byWatcher.entrySet()) {
-                Watcher w = e.getKey();
-                if (!w.stream.offer(w, new WatchBatch(w.id, revision, e.getValue(), 0), false)) {
-                    // etcd's victim: nothing of this revision went out, so it is where its catch-up starts
-                    synced.remove(w);
-                    w.synced = false;
-                    w.nextRev = revision;
-                    unsynced.add(w);
-                    behind = true;
-                }
-            }
-            lastRev = revision;
-            if (behind) {
-                wakeLocked();
-            }
+            notifyLocked(revision, events);
+        } catch (RuntimeException e) {
+            LOG.error("watch notification of revision {} failed", revision, e);
         } finally {
             mu.unlock();
+        }
+    }
+
+    private void notifyLocked(long revision, List<Event> events) {
+        Map<Watcher, List<Event>> byWatcher = new LinkedHashMap<>();
+        for (Event e : events) {
+            for (Watcher w : synced.matching(e.getKv().getKey())) {
+                if (w.wants(e)) {
+                    byWatcher.computeIfAbsent(w, k -> new ArrayList<>()).add(e);
+                }
+            }
+        }
+        boolean behind = false;
+        for (Map.Entry<Watcher, List<Event>> e : byWatcher.entrySet()) {
+            Watcher w = e.getKey();
+            if (!w.stream.offer(w, new WatchBatch(w.id, revision, e.getValue(), 0), false)) {
+                // etcd's victim: nothing of this revision went out, so it is where its catch-up starts
+                synced.remove(w);
+                w.synced = false;
+                w.nextRev = revision;
+                unsynced.add(w);
+                behind = true;
+            }
+        }
+        lastRev = revision;
+        if (behind) {
+            wakeLocked();
         }
     }
 

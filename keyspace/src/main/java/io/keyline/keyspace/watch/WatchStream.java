@@ -133,12 +133,6 @@ public final class WatchStream implements AutoCloseable {
         }
     }
 
-    /** Whether the watcher asked for fragmentation is the gateway's business; this tells which watcher is which. */
-    public WatchOptions options(long watchId) {
-        Watcher w = watchers.get(watchId);
-        return w == null ? null : w.options;
-    }
-
     public int watcherCount() {
         return watchers.size();
     }

@@ -172,6 +172,44 @@ class WatchHubTest {
         assertEquals(List.of(3L, 4L, 5L, 6L), revs);
     }
 
+    @Test
+    void afterTheStoreIsReplacedAWatcherWhoseHistoryIsCompactedAwayIsCancelledWithTheCompactRevision() {
+        WatchStream behind = hub.newStream();
+        behind.watch(prefix("k", 0));
+        for (int i = 0; i < 200; i++) {
+            put("k", String.valueOf(i)); // never read: its buffer fills and it falls behind
+        }
+        commit(b -> b.compact(CompactionRequest.newBuilder().setRevision(180).build()));
+        Path copy = dir.resolve("compacted");
+        store.checkpoint(copy);
+        MvccStore old = store;
+        store = MvccStore.open(copy);
+        hub.attach(store);
+        old.close();
+        List<WatchBatch> got = drainUntilCompacted(behind);
+        List<Long> revs = eventRevisions(got);
+        assertEquals(180, got.get(got.size() - 1).compactRevision());
+        assertEquals(WatchHub.STREAM_BUFFER, revs.size(), "what was buffered, then the cancel");
+        assertEquals(2 + WatchHub.STREAM_BUFFER - 1, revs.get(revs.size() - 1));
+    }
+
+    private List<WatchBatch> drainUntilCompacted(WatchStream s) {
+        List<WatchBatch> out = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            WatchBatch b = s.poll();
+            if (b == null) {
+                sleep();
+                continue;
+            }
+            out.add(b);
+            if (b.compacted()) {
+                return out;
+            }
+        }
+        throw new AssertionError("no compaction cancel in " + out);
+    }
+
     private int countQueued(WatchStream s) {
         int n = 0;
         List<WatchBatch> all = new ArrayList<>();
