@@ -121,6 +121,10 @@ public final class WatchHub implements CommitListener, AutoCloseable {
     }
 
     private void notifyLocked(long revision, List<Event> events) {
+        if (synced.size() == 0) {
+            lastRev = revision;
+            return;
+        }
         Map<Watcher, List<Event>> byWatcher = new LinkedHashMap<>();
         for (Event e : events) {
             for (Watcher w : synced.matching(e.getKv().getKey())) {
