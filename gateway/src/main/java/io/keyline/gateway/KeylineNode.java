@@ -120,6 +120,9 @@ public final class KeylineNode implements AutoCloseable {
         if (publisher != null) {
             publisher.close();
         }
+        if (watch != null) {
+            watch.close();
+        }
         for (Server s : servers) {
             s.shutdown();
         }
@@ -129,9 +132,6 @@ public final class KeylineNode implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        if (watch != null) {
-            watch.close();
         }
         raft.close();
         LOG.info("member {} stopped", config.name());

@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.keyline.api.etcdserverpb.WatchCancelRequest;
 import io.keyline.api.etcdserverpb.WatchCreateRequest;
@@ -23,11 +25,17 @@ import java.util.function.Predicate;
 final class WatchClient implements AutoCloseable {
     private final BlockingQueue<WatchResponse> received = new LinkedBlockingQueue<>();
     private final StreamObserver<WatchRequest> requests;
+    private volatile ClientCallStreamObserver<WatchRequest> call;
     volatile Throwable error;
     volatile boolean completed;
 
     private WatchClient(WatchGrpc.WatchStub stub) {
-        requests = stub.watch(new StreamObserver<>() {
+        requests = stub.watch(new ClientResponseObserver<WatchRequest, WatchResponse>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<WatchRequest> s) {
+                call = s;
+            }
+
             @Override
             public void onNext(WatchResponse r) {
                 received.add(r);
@@ -107,12 +115,9 @@ final class WatchClient implements AutoCloseable {
         return out;
     }
 
+    /** Cancels the call, as clients end a watch stream (etcd keeps serving one that is only half-closed). */
     @Override
     public void close() {
-        try {
-            requests.onCompleted();
-        } catch (RuntimeException ignored) {
-            // the stream already ended
-        }
+        call.cancel("watch client closed", null);
     }
 }

@@ -92,7 +92,7 @@ class WatchStreamLimitsTest {
             }
             assertEquals(normalRevs, slowRevs, "once it reads, the stalled client gets every event once, in order");
             assertNull(slow.error.get());
-            slow.requests.onCompleted();
+            slow.call.get().cancel("done", null);
         }
     }
 

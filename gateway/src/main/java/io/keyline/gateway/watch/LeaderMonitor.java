@@ -1,6 +1,7 @@
 package io.keyline.gateway.watch;
 
 import io.keyline.replication.RaftNode;
+import io.keyline.replication.ReplicationException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,7 +53,7 @@ final class LeaderMonitor {
             LOG.warn("no leader for {} election timeouts; cancelling {} hasleader watch streams",
                     ticksWithoutLeader, watching.size());
             for (WatchSession s : Set.copyOf(watching)) {
-                s.abortNoLeader();
+                s.abort(ReplicationException.Kind.NO_LEADER);
             }
             ticksWithoutLeader = 0;
         }

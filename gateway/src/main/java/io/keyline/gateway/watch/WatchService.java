@@ -8,7 +8,10 @@ import io.keyline.api.etcdserverpb.WatchResponse;
 import io.keyline.gateway.RequireLeader;
 import io.keyline.gateway.ResponseHeaders;
 import io.keyline.replication.RaftNode;
+import io.keyline.replication.ReplicationException;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +29,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase implements AutoC
     private final ExecutorService senders = Executors.newFixedThreadPool(SENDER_THREADS, daemon("watch-send"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("watch-timer"));
     private final LeaderMonitor leaderMonitor;
+    private final Set<WatchSession> open = ConcurrentHashMap.newKeySet();
 
     public WatchService(RaftNode raft, ResponseHeaders headers, long maxRequestBytes, Duration progressInterval) {
         this.raft = raft;
@@ -41,8 +45,12 @@ public final class WatchService extends WatchGrpc.WatchImplBase implements AutoC
         boolean requiresLeader = RequireLeader.ASKED.get();
         WatchSession[] self = new WatchSession[1];
         WatchSession session = new WatchSession(out, raft.stateMachine().watchHub(), headers, maxRequestBytes, senders,
-                () -> leaderMonitor.unregister(self[0]));
+                () -> {
+                    leaderMonitor.unregister(self[0]);
+                    open.remove(self[0]);
+                });
         self[0] = session;
+        open.add(session);
         if (requiresLeader) {
             leaderMonitor.register(session);
         }
@@ -51,10 +59,19 @@ public final class WatchService extends WatchGrpc.WatchImplBase implements AutoC
         return session;
     }
 
+    /** Ends every open stream with etcd's "server stopped", so that stopping the member does not wait for them. */
     @Override
     public void close() {
-        timer.shutdownNow();
-        senders.shutdownNow();
+        for (WatchSession s : Set.copyOf(open)) {
+            s.abort(ReplicationException.Kind.STOPPED);
+        }
+        timer.shutdown();
+        senders.shutdown();
+        try {
+            senders.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

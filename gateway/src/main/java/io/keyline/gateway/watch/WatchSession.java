@@ -52,7 +52,6 @@ final class WatchSession implements StreamObserver<WatchRequest> {
     private final Map<Long, List<WatchResponse>> waitingForCreated = new HashMap<>();
     private volatile boolean readsOwed;
     private volatile Throwable abort;
-    private volatile boolean finished;
     private volatile boolean closed;
     private ScheduledFuture<?> progressTicks;
 
@@ -131,17 +130,14 @@ final class WatchSession implements StreamObserver<WatchRequest> {
         close();
     }
 
-    /** The client closed its side: etcd then ends the stream. */
+    /** The client closed its side: as etcd, keep sending until it cancels the call. */
     @Override
     public void onCompleted() {
-        finished = true;
-        close();
-        scheduleDrain();
     }
 
-    /** The member has been leaderless too long (see {@link LeaderMonitor}). */
-    void abortNoLeader() {
-        abort = EtcdStatus.of(new ReplicationException(ReplicationException.Kind.NO_LEADER, null));
+    /** The member has been leaderless too long (see {@link LeaderMonitor}), or is stopping: end the stream. */
+    void abort(ReplicationException.Kind why) {
+        abort = EtcdStatus.of(new ReplicationException(why, null));
         close();
         scheduleDrain();
     }
@@ -210,11 +206,6 @@ final class WatchSession implements StreamObserver<WatchRequest> {
             Throwable a = abort;
             abort = null;
             out.onError(a);
-            return true;
-        }
-        if (finished) {
-            finished = false;
-            out.onCompleted();
             return true;
         }
         return closed;

@@ -12,8 +12,9 @@ record KeyInterval(ByteString start, ByteString end, boolean single) {
     static final Comparator<ByteString> ORDER = ByteString.unsignedLexicographicalComparator();
     private static final ByteString ZERO = ByteString.copyFrom(new byte[] {0});
 
-    /** Null when the range is empty (range_end <= key), which etcd refuses. */
-    static KeyInterval of(ByteString key, ByteString rangeEnd) {
+    /** Null when the range is empty (range_end <= key), which etcd refuses. An empty key is etcd's "\x00". */
+    static KeyInterval of(ByteString requestedKey, ByteString rangeEnd) {
+        ByteString key = requestedKey.isEmpty() ? ZERO : requestedKey;
         if (rangeEnd.isEmpty()) {
             return new KeyInterval(key, null, true);
         }

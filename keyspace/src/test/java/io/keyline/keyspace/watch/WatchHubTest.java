@@ -132,7 +132,7 @@ class WatchHubTest {
     }
 
     @Test
-    void filtersAndSingleKeysAndDuplicateIdsAsEtcd() {
+    void filtersSingleKeysEmptyKeyAndDuplicateIdsAsEtcd() {
         WatchStream s = hub.newStream();
         s.watch(new WatchOptions(bs("a"), ByteString.EMPTY, 0, 0, true, false, false, false));
         assertEquals(7, s.watch(new WatchOptions(bs("a"), ByteString.EMPTY, 0, 7, false, true, true, false)));
@@ -142,12 +142,14 @@ class WatchHubTest {
         KeyspaceException empty = assertThrows(KeyspaceException.class,
                 () -> s.watch(new WatchOptions(bs("b"), bs("a"), 0, 0, false, false, false, false)));
         assertEquals(EtcdError.EMPTY_WATCHER_RANGE, empty.error());
+        s.watch(new WatchOptions(ByteString.EMPTY, ByteString.EMPTY, 0, 9, false, false, false, false));
         put("a", "1");
         put("ab", "x");
         put("a", "2");
         del("a");
-        List<WatchBatch> got = drain(s, 3);
-        assertEquals(List.of("7:2:PUT a=1", "7:4:PUT a=2 prev=1", "0:5:DELETE a="),
+        put("\u0000", "z");
+        List<WatchBatch> got = drain(s, 4);
+        assertEquals(List.of("7:2:PUT a=1", "7:4:PUT a=2 prev=1", "0:5:DELETE a=", "9:6:PUT \u0000=z"),
                 got.stream().map(b -> b.watchId() + ":" + show(b)).toList());
         assertNull(s.poll());
     }
