@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a watch stream costs and when it ends: progress notifications at
+ * What watch streams cost and when they end: thousands of watchers on one stream and across streams,
+ * progress notifications at
  * --experimental-watch-progress-notify-interval, a client that stops reading (bounded server memory, no delay
  * for other clients, every event once it reads again), and hasleader streams cancelled when the member has had
  * no leader for about three election timeouts while other streams stay.
@@ -43,6 +44,59 @@ class WatchStreamLimitsTest {
             assertEquals(5, progress.getWatchId());
             assertEquals(0, progress.getEventsCount());
             assertEquals(2, progress.getHeader().getRevision());
+        }
+    }
+
+    @Test
+    void thousandsOfWatchersOnOneStreamAndAcrossStreamsEachGetTheRevisionOnce() throws Exception {
+        int onOneStream = 2000;
+        int streams = 10;
+        int perStream = 100;
+        try (KeylineCluster c = KeylineCluster.start("watchmany", 1)) {
+            List<WatchClient> clients = new ArrayList<>();
+            try {
+                WatchClient big = WatchClient.open(c.channel(0));
+                clients.add(big);
+                for (int i = 0; i < onOneStream; i++) {
+                    big.create(WatchClient.prefix("/many/"));
+                }
+                for (int s = 0; s < streams; s++) {
+                    WatchClient w = WatchClient.open(c.channel(0));
+                    clients.add(w);
+                    for (int i = 0; i < perStream; i++) {
+                        w.create(WatchClient.on("/many/k"));
+                    }
+                }
+                for (WatchClient w : clients) {
+                    int want = w == big ? onOneStream : perStream;
+                    int[] created = {0};
+                    w.until(r -> r.getCreated() && ++created[0] == want, Duration.ofSeconds(30));
+                }
+                long rev = c.kv(0).txn(io.keyline.api.etcdserverpb.TxnRequest.newBuilder()
+                        .addSuccess(io.keyline.api.etcdserverpb.RequestOp.newBuilder().setRequestPut(put("/many/k", ByteString.copyFromUtf8("1"))))
+                        .addSuccess(io.keyline.api.etcdserverpb.RequestOp.newBuilder().setRequestPut(put("/many/j", ByteString.copyFromUtf8("2"))))
+                        .build()).getHeader().getRevision();
+                for (WatchClient w : clients) {
+                    int want = w == big ? onOneStream : perStream;
+                    java.util.Map<Long, Integer> eventsPerWatcher = new java.util.HashMap<>();
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (eventsPerWatcher.size() < want && System.nanoTime() < deadline) {
+                        WatchResponse r = w.next(Duration.ofMillis(200));
+                        if (r != null) {
+                            assertEquals(rev, r.getHeader().getRevision());
+                            eventsPerWatcher.merge(r.getWatchId(), r.getEventsCount(), Integer::sum);
+                        }
+                    }
+                    assertEquals(want, eventsPerWatcher.size(), "watchers of a stream that got the revision");
+                    int each = w == big ? 2 : 1;
+                    assertTrue(eventsPerWatcher.values().stream().allMatch(n -> n == each), "events per watcher");
+                    assertNull(w.next(Duration.ofMillis(300)), "nothing more");
+                }
+                assertEquals(onOneStream + streams * perStream,
+                        c.metrics(0).get("etcd_debugging_mvcc_watcher_total").intValue());
+            } finally {
+                clients.forEach(WatchClient::close);
+            }
         }
     }
 
