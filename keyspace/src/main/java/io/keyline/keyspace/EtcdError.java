@@ -17,5 +17,7 @@ public enum EtcdError {
     FUTURE_REV,
     LEASE_NOT_FOUND,
     REQUEST_TOO_LARGE,
-    NO_SPACE
+    NO_SPACE,
+    EMPTY_WATCHER_RANGE,
+    WATCHER_DUPLICATE_ID
 }

@@ -7,6 +7,7 @@ import io.keyline.keyspace.KeyspaceException;
 import io.keyline.keyspace.quota.SpaceQuota;
 import io.keyline.keyspace.mvcc.MvccBatch;
 import io.keyline.keyspace.mvcc.MvccStore;
+import io.keyline.keyspace.watch.WatchHub;
 import io.keyline.replication.proto.LogEntry;
 import io.keyline.replication.proto.LogRequest;
 import java.io.IOException;
@@ -49,6 +50,7 @@ public final class KvStateMachine extends BaseStateMachine {
     private final AppliedIndexWaiters appliedIndexWaiters = new AppliedIndexWaiters();
     private final MemberDirectory members = new MemberDirectory();
     private final AlarmStore alarms = new AlarmStore();
+    private final WatchHub watchHub = new WatchHub();
     private volatile MvccStore store;
 
     public KvStateMachine(Path kvDir) {
@@ -105,12 +107,18 @@ public final class KvStateMachine extends BaseStateMachine {
         }
         members.load(store);
         alarms.load(store);
+        watchHub.attach(store);
         setLastAppliedTermIndex(TermIndex.valueOf(store.appliedTerm(), store.appliedIndex()));
         LOG.info("key-value store loaded at applied index {}, revision {}", store.appliedIndex(), store.currentRevision());
     }
 
     public MvccStore store() {
         return store;
+    }
+
+    /** The watchers served from this member's applied state; they follow the store across snapshot installs. */
+    public WatchHub watchHub() {
+        return watchHub;
     }
 
     /** etcd's capped store: with NOSPACE raised, puts and writing txns fail; deletes and compaction free space. */
@@ -269,6 +277,7 @@ public final class KvStateMachine extends BaseStateMachine {
     @Override
     public void close() throws IOException {
         super.close();
+        watchHub.close();
         if (store != null) {
             store.close();
         }

@@ -4,6 +4,7 @@ import io.keyline.gateway.cluster.Member;
 import io.keyline.gateway.cluster.MemberIds;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,7 +18,8 @@ import java.util.Set;
  */
 public record NodeConfig(String name, Path dataDir, List<URI> listenClientUrls, List<String> advertiseClientUrls,
         URI listenPeerUrl, List<Member> initialMembers, long memberId, long clusterId, String logLevel,
-        long snapshotCount, long snapshotCatchupEntries, long maxRequestBytes, int maxTxnOps, long quotaBackendBytes) {
+        long snapshotCount, long snapshotCatchupEntries, long maxRequestBytes, int maxTxnOps, long quotaBackendBytes,
+        Duration watchProgressNotifyInterval) {
 
     /** etcd's default backend quota when --quota-backend-bytes is 0: 2 GiB. */
     public static final long DEFAULT_QUOTA_BYTES = 2L << 30;
@@ -73,9 +75,12 @@ public record NodeConfig(String name, Path dataDir, List<URI> listenClientUrls, 
         }
         long clusterId = MemberIds.clusterId(members.stream().map(Member::id).toList());
         long quota = f.quotaBackendBytes == 0 ? DEFAULT_QUOTA_BYTES : f.quotaBackendBytes;
+        Duration progressInterval = GoDurations.parse("--experimental-watch-progress-notify-interval",
+                f.watchProgressNotifyInterval);
+        positive("--experimental-watch-progress-notify-interval", progressInterval.toNanos());
         return new NodeConfig(f.name, dataDir, listenClient, advertiseClient, listenPeer.get(0), List.copyOf(members),
                 self, clusterId, f.logLevel, f.snapshotCount, f.snapshotCatchupEntries, f.maxRequestBytes, f.maxTxnOps,
-                quota);
+                quota, progressInterval);
     }
 
     private static Map<String, List<String>> parseInitialCluster(String cluster) {
