@@ -1,5 +1,6 @@
 package io.keyline.etcdctl;
 
+import io.keyline.etcdctl.check.CheckCommand;
 import io.keyline.etcdctl.cluster.EndpointCommand;
 import io.keyline.etcdctl.cluster.MemberCommand;
 import io.keyline.etcdctl.cluster.MoveLeaderCommand;
@@ -64,6 +65,7 @@ public final class KeylineCtl implements Runnable {
         cmd.addSubcommand(LeaseCommand.group(ctl));
         cmd.addSubcommand(MemberCommand.group(ctl));
         cmd.addSubcommand(SnapshotCommand.group(ctl));
+        cmd.addSubcommand(CheckCommand.group(ctl));
         cmd.setAbbreviatedSubcommandsAllowed(true);
         Cobra cobra = new Cobra(ctl);
         try {

@@ -79,6 +79,7 @@ class ReadCommandsCompatTest {
                 "lease", "lease bogus", "lease grant -h", "lease keep-alive -h", "member list -h", "member add -h",
                 "endpoint health -h", "endpoint status -h", "endpoint hashkv -h", "defrag -h", "alarm list -h",
                 "compaction -h", "move-leader -h", "snapshot save -h", "version -h", "member", "endpoint", "alarm",
+                "check perf -h", "check datascale -h",
                 // argument errors
                 "put", "put --lease zz a b", "put --ignore-value a b", "del", "del a b c", "del --prefix a b",
                 "del --prefix --from-key a", "compaction", "compaction x", "compaction 1 2", "lease grant",
@@ -128,9 +129,11 @@ class ReadCommandsCompatTest {
     }
 
     @Test
-    void endpointFlagWinsOverNothingAndDeadEndpointTimesOut() throws Exception {
+    void endpointFlagWinsOverNothingDeadEndpointTimesOutAndALiveOneIsUsed() throws Exception {
         Map<String, String> env = Map.of("NO_ENDPOINT", "");
         for (String line : List.of("--endpoints " + etcd.endpoint() + " get foo",
+                "--endpoints 127.0.0.1:1," + etcd.endpoint() + " --command-timeout 3s get foo",
+                "--endpoints 127.0.0.1:1," + etcd.endpoint() + " --command-timeout 3s member list",
                 "--endpoints 127.0.0.1:1 --command-timeout 1s get foo",
                 "--endpoints 127.0.0.1:1 --command-timeout 1s put a b",
                 "--endpoints 127.0.0.1:1 --command-timeout 1s endpoint status")) {

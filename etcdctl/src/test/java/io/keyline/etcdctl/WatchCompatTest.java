@@ -12,19 +12,26 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * watch runs until killed, so both tools run as processes against one etcd; what they print
- * before they are stopped is compared.
+ * before they are stopped is compared. {@link WatchOnKeylineTest} runs the same against Keyline.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WatchCompatTest {
-    private static EtcdServer etcd;
+    private EtcdServer etcd;
+
+    /** The server both tools talk to; overridden to run the watches against Keyline. */
+    EtcdServer.Kind server() {
+        return EtcdServer.Kind.ETCD;
+    }
 
     @BeforeAll
-    static void seed() throws Exception {
-        etcd = EtcdServer.start();
+    void seed() throws Exception {
+        etcd = EtcdServer.start(server());
         for (String[] c : new String[][] {{"put", "k1", "v1"}, {"put", "k1", "v2"}, {"put", "k2", "x y"},
                 {"del", "k1"}, {"put", "kq", "\"q\"\n"}}) {
             assertEquals(0, Tools.etcdctl(etcd, "", Map.of(), c).code());
@@ -32,8 +39,10 @@ class WatchCompatTest {
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        etcd.close();
+    void stop() throws Exception {
+        if (etcd != null) {
+            etcd.close();
+        }
     }
 
     static Stream<String> historyWatches() {

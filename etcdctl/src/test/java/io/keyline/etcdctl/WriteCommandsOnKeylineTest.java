@@ -15,11 +15,10 @@ import org.junit.jupiter.api.Test;
  */
 class WriteCommandsOnKeylineTest extends WriteCommandsCompatTest {
     /**
-     * Steps that call the Watch service (Keyline answers gRPC UNIMPLEMENTED for now). Remove entries
-     * as Keyline serves them.
+     * Steps that call a service Keyline does not serve yet (none today: Lease and Watch are served).
+     * Add entries only for such a service.
      */
-    static final Set<String> NEEDS_LEASE_WATCH_OR_AUTH = Set.of(
-            "watch a --rev 2", "watch a --rev 2 -w json");
+    static final Set<String> NEEDS_LEASE_WATCH_OR_AUTH = Set.of();
 
     @Override
     EtcdServer.Kind server() {

@@ -15,8 +15,8 @@ import io.keyline.keyspace.lease.LeaseIds;
 import io.keyline.gateway.metrics.NodeMetrics;
 import io.keyline.keyspace.quota.SpaceQuota;
 import io.keyline.gateway.maintenance.MaintenanceService;
+import io.keyline.gateway.watch.WatchService;
 import io.keyline.api.etcdserverpb.AuthGrpc;
-import io.keyline.api.etcdserverpb.WatchGrpc;
 import io.keyline.replication.RaftNode;
 import io.keyline.replication.ReplicationConfig;
 import java.io.IOException;
@@ -40,6 +40,7 @@ public final class KeylineNode implements AutoCloseable {
     private final RaftNode raft;
     private final List<Server> servers = new ArrayList<>();
     private MemberPublisher publisher;
+    private WatchService watch;
 
     public KeylineNode(NodeConfig config) {
         this.config = config;
@@ -64,6 +65,7 @@ public final class KeylineNode implements AutoCloseable {
         ResponseHeaders headers = new ResponseHeaders(config.clusterId(), config.memberId(), raft);
         HealthStatusManager health = new HealthStatusManager();
         NodeMetrics metrics = new NodeMetrics(raft);
+        watch = new WatchService(raft, headers, config.maxRequestBytes(), config.watchProgressNotifyInterval());
         for (URI url : config.listenClientUrls()) {
             Server server = NettyServerBuilder
                     .forAddress(new InetSocketAddress(NodeConfig.bindHost(url), url.getPort()))
@@ -77,7 +79,7 @@ public final class KeylineNode implements AutoCloseable {
                     .addService(new KvService(raft, headers, config.maxTxnOps(), new SpaceQuota(config.quotaBackendBytes())))
                     .addService(new MaintenanceService(raft, headers, config.scratchDir()))
                     .addService(new ClusterService(this::members, headers))
-                    .addService(new WatchGrpc.WatchImplBase() { })
+                    .addService(watch)
                     .addService(new LeaseService(raft, headers, new LeaseIds(config.memberId(), System.currentTimeMillis())))
                     .addService(new AuthGrpc.AuthImplBase() { })
                     .addService(health.getHealthService())
@@ -119,6 +121,9 @@ public final class KeylineNode implements AutoCloseable {
     public void close() throws IOException {
         if (publisher != null) {
             publisher.close();
+        }
+        if (watch != null) {
+            watch.close();
         }
         for (Server s : servers) {
             s.shutdown();

@@ -26,6 +26,16 @@ public final class ResponseHeaders {
                 .build();
     }
 
+    /** A header reporting exactly {@code revision}, as etcd's watch responses do (0 included). */
+    public ResponseHeader at(long revision) {
+        return ResponseHeader.newBuilder()
+                .setClusterId(clusterId)
+                .setMemberId(memberId)
+                .setRevision(revision)
+                .setRaftTerm(raft.term())
+                .build();
+    }
+
     public ResponseHeader current() {
         return fill(ResponseHeader.getDefaultInstance());
     }

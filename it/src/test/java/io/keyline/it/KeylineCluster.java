@@ -292,6 +292,10 @@ public final class KeylineCluster implements AutoCloseable {
         return out;
     }
 
+    public io.grpc.Channel channel(int i) {
+        return members.get(i).channel();
+    }
+
     public KVGrpc.KVBlockingStub kv(int i) {
         return KVGrpc.newBlockingStub(members.get(i).channel());
     }

@@ -142,20 +142,44 @@ class LeaseClusterTest {
 
     @Test
     @Order(2)
-    void expiryDeletesEveryKeyAtOneRevisionOnEveryMember() {
+    void expiryDeletesEveryKeyAtOneRevisionOnEveryMemberAndWatchersSeeTheDeletes() throws Exception {
         int leader = c.leaderIndex();
-        long id = grant(leader, 2);
-        put(leader, "/ex/a", id);
-        put(leader, "/ex/b", id);
-        long before = put(leader, "/ex/c", id);
-        for (int i = 0; i < 3; i++) {
-            int member = i;
-            await("member " + i + " sees the expiry", Duration.ofSeconds(20), () -> count(member, "/ex/", 0) == 0);
-        }
-        assertEquals(3, count(leader, "/ex/", before));
-        assertEquals(0, count(leader, "/ex/", before + 1), "all three deletes at revision " + (before + 1));
-        for (int i = 0; i < 3; i++) {
-            assertEquals(-1, timeToLive(i, id).getTTL());
+        List<WatchClient> watchers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                WatchClient w = WatchClient.open(c.channel(i));
+                w.create(WatchClient.prefix("/ex/").setPrevKv(true));
+                assertTrue(w.next(Duration.ofSeconds(10)).getCreated());
+                watchers.add(w);
+            }
+            long id = grant(leader, 2);
+            put(leader, "/ex/a", id);
+            put(leader, "/ex/b", id);
+            long before = put(leader, "/ex/c", id);
+            for (int i = 0; i < 3; i++) {
+                int member = i;
+                await("member " + i + " sees the expiry", Duration.ofSeconds(20), () -> count(member, "/ex/", 0) == 0);
+            }
+            assertEquals(3, count(leader, "/ex/", before));
+            assertEquals(0, count(leader, "/ex/", before + 1), "all three deletes at revision " + (before + 1));
+            for (int i = 0; i < 3; i++) {
+                assertEquals(-1, timeToLive(i, id).getTTL());
+                List<io.keyline.api.mvccpb.Event> deletes = new ArrayList<>();
+                for (io.keyline.api.etcdserverpb.WatchResponse r : watchers.get(i).until(
+                        r -> r.getEventsList().stream().anyMatch(e -> e.getType() == io.keyline.api.mvccpb.Event.EventType.DELETE),
+                        Duration.ofSeconds(10))) {
+                    r.getEventsList().stream().filter(e -> e.getType() == io.keyline.api.mvccpb.Event.EventType.DELETE)
+                            .forEach(deletes::add);
+                }
+                assertEquals(List.of("/ex/a", "/ex/b", "/ex/c"), deletes.stream().map(e -> e.getKv().getKey().toStringUtf8()).toList(),
+                        "member " + i + "'s watcher sees the three deletes in one response");
+                for (io.keyline.api.mvccpb.Event e : deletes) {
+                    assertEquals(before + 1, e.getKv().getModRevision());
+                    assertEquals(id, e.getPrevKv().getLease());
+                }
+            }
+        } finally {
+            watchers.forEach(WatchClient::close);
         }
     }
 

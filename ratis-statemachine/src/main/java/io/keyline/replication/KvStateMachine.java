@@ -7,6 +7,7 @@ import io.keyline.keyspace.KeyspaceException;
 import io.keyline.keyspace.quota.SpaceQuota;
 import io.keyline.keyspace.mvcc.MvccBatch;
 import io.keyline.keyspace.mvcc.MvccStore;
+import io.keyline.keyspace.watch.WatchHub;
 import io.keyline.replication.proto.LogEntry;
 import io.keyline.replication.proto.LeaseQuery;
 import io.keyline.replication.proto.LogRequest;
@@ -53,6 +54,7 @@ public final class KvStateMachine extends BaseStateMachine {
     private final MemberDirectory members = new MemberDirectory();
     private final AlarmStore alarms = new AlarmStore();
     private final Lessor lessor;
+    private final WatchHub watchHub = new WatchHub();
     private volatile MvccStore store;
 
     public KvStateMachine(Path kvDir, long leaseCheckpointIntervalMs) {
@@ -111,6 +113,7 @@ public final class KvStateMachine extends BaseStateMachine {
         members.load(store);
         alarms.load(store);
         lessor.store().load(store);
+        watchHub.attach(store);
         setLastAppliedTermIndex(TermIndex.valueOf(store.appliedTerm(), store.appliedIndex()));
         LOG.info("key-value store loaded at applied index {}, revision {}", store.appliedIndex(), store.currentRevision());
     }
@@ -127,6 +130,11 @@ public final class KvStateMachine extends BaseStateMachine {
 
     Lessor lessor() {
         return lessor;
+    }
+
+    /** The watchers served from this member's applied state; they follow the store across snapshot installs. */
+    public WatchHub watchHub() {
+        return watchHub;
     }
 
     /** etcd's capped store: with NOSPACE raised, puts and writing txns fail; deletes and compaction free space. */
@@ -320,6 +328,7 @@ public final class KvStateMachine extends BaseStateMachine {
     public void close() throws IOException {
         lessor.close();
         super.close();
+        watchHub.close();
         if (store != null) {
             store.close();
         }

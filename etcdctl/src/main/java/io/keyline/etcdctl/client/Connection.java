@@ -23,8 +23,8 @@ import java.util.function.Supplier;
 
 /**
  * One client connection to the cluster, as etcd's Go client makes it: calls wait for the
- * connection to come up (the Go client's calls are wait-for-ready) until the command timeout.
- * Only the first endpoint is dialled; other endpoints are not yet used for fail-over.
+ * connection to come up (the Go client's calls are wait-for-ready) until the command timeout, and
+ * with several endpoints are balanced round-robin over those that are up.
  */
 public final class Connection implements AutoCloseable {
     private final ManagedChannel channel;
@@ -44,17 +44,25 @@ public final class Connection implements AutoCloseable {
         String first = endpoints.isEmpty() ? "" : Endpoints.authority(endpoints.get(0));
         // The Go client names its resolver target after a random client id.
         String target = "endpoint://client-" + UUID.randomUUID() + "/" + first;
-        return open(cfg, first, target);
+        if (endpoints.size() < 2) {
+            return open(cfg, NettyChannelBuilder.forTarget(first), target);
+        }
+        List<String> authorities = endpoints.stream().map(Endpoints::authority).toList();
+        @SuppressWarnings("deprecation")
+        NettyChannelBuilder all = NettyChannelBuilder.forTarget(EndpointListResolver.SCHEME + ":///" + first)
+                .nameResolverFactory(new EndpointListResolver(authorities))
+                .defaultLoadBalancingPolicy("round_robin");
+        return open(cfg, all, target);
     }
 
     /** A client to one member, as the Go client dials for per-endpoint maintenance calls. */
     public static Connection toMember(ClientConfig cfg, String endpoint) {
         String authority = Endpoints.authority(endpoint);
-        return open(cfg, authority, "passthrough:///" + authority);
+        return open(cfg, NettyChannelBuilder.forTarget(authority), "passthrough:///" + authority);
     }
 
-    private static Connection open(ClientConfig cfg, String authority, String target) {
-        ManagedChannel ch = NettyChannelBuilder.forTarget(authority)
+    private static Connection open(ClientConfig cfg, NettyChannelBuilder builder, String target) {
+        ManagedChannel ch = builder
                 .usePlaintext()
                 .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, cfg.dialTimeout().toMillis()))
                 .keepAliveTime(Math.max(10, cfg.keepAliveTime().toSeconds()), TimeUnit.SECONDS)

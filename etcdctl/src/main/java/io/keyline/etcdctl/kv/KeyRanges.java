@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** etcd's key-range conventions: a prefix is [key, key+1), "from key" is [key, "\0"). */
-final class KeyRanges {
+public final class KeyRanges {
     static final ByteString ALL_AFTER = ByteString.copyFrom(new byte[] {0});
 
     private KeyRanges() {}
@@ -33,7 +33,7 @@ final class KeyRanges {
     }
 
     /** The end of the range of keys starting with prefix; "\0" (all keys) when no such end exists. */
-    static ByteString prefixEnd(ByteString prefix) {
+    public static ByteString prefixEnd(ByteString prefix) {
         byte[] end = prefix.toByteArray();
         for (int i = end.length - 1; i >= 0; i--) {
             if ((end[i] & 0xff) < 0xff) {

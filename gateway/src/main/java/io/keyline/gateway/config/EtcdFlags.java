@@ -79,6 +79,11 @@ public final class EtcdFlags {
             description = "Duration of periodic checkpoints of the remaining lease TTLs (e.g. 5m0s, 30s).")
     String leaseCheckpointInterval;
 
+    @Option(names = "--experimental-watch-progress-notify-interval",
+            defaultValue = "${env:ETCD_EXPERIMENTAL_WATCH_PROGRESS_NOTIFY_INTERVAL:-10m}",
+            description = "Duration of periodic watch progress notifications.")
+    String watchProgressNotifyInterval;
+
     @Option(names = "--log-level", defaultValue = "${env:ETCD_LOG_LEVEL:-info}",
             description = "Configures log level. Only supports debug, info, warn, error, panic, or fatal.")
     String logLevel;

@@ -4,6 +4,7 @@ import io.keyline.gateway.cluster.Member;
 import io.keyline.gateway.cluster.MemberIds;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,7 +19,7 @@ import java.util.Set;
 public record NodeConfig(String name, Path dataDir, List<URI> listenClientUrls, List<String> advertiseClientUrls,
         URI listenPeerUrl, List<Member> initialMembers, long memberId, long clusterId, String logLevel,
         long snapshotCount, long snapshotCatchupEntries, long maxRequestBytes, int maxTxnOps, long quotaBackendBytes,
-        long leaseCheckpointIntervalMs) {
+        Duration watchProgressNotifyInterval, long leaseCheckpointIntervalMs) {
 
     /** etcd's default backend quota when --quota-backend-bytes is 0: 2 GiB. */
     public static final long DEFAULT_QUOTA_BYTES = 2L << 30;
@@ -74,23 +75,17 @@ public record NodeConfig(String name, Path dataDir, List<URI> listenClientUrls, 
         }
         long clusterId = MemberIds.clusterId(members.stream().map(Member::id).toList());
         long quota = f.quotaBackendBytes == 0 ? DEFAULT_QUOTA_BYTES : f.quotaBackendBytes;
-        long leaseCheckpointMs = f.enableLeaseCheckpoint
-                ? positiveDuration("--experimental-lease-checkpoint-interval", f.leaseCheckpointInterval) : 0;
+        Duration progressInterval = GoDurations.parse("--experimental-watch-progress-notify-interval",
+                f.watchProgressNotifyInterval);
+        positive("--experimental-watch-progress-notify-interval", progressInterval.toNanos());
+        long leaseCheckpointMs = f.enableLeaseCheckpoint ? GoDurations.parse(
+                "--experimental-lease-checkpoint-interval", f.leaseCheckpointInterval).toMillis() : 0;
+        if (f.enableLeaseCheckpoint) {
+            positive("--experimental-lease-checkpoint-interval", leaseCheckpointMs);
+        }
         return new NodeConfig(f.name, dataDir, listenClient, advertiseClient, listenPeer.get(0), List.copyOf(members),
                 self, clusterId, f.logLevel, f.snapshotCount, f.snapshotCatchupEntries, f.maxRequestBytes, f.maxTxnOps,
-                quota, leaseCheckpointMs);
-    }
-
-    /** A Go duration of hours, minutes and seconds ("5m0s", "30s", "1.5s"), in milliseconds. */
-    private static long positiveDuration(String flag, String value) {
-        try {
-            long ms = java.time.Duration.parse("PT" + value.toUpperCase(java.util.Locale.ROOT)).toMillis();
-            positive(flag, ms);
-            return ms;
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("invalid value \"" + value + "\" for flag -" + flag.substring(2)
-                    + ": time: invalid duration");
-        }
+                quota, progressInterval, leaseCheckpointMs);
     }
 
     private static Map<String, List<String>> parseInitialCluster(String cluster) {

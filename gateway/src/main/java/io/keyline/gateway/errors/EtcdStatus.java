@@ -43,6 +43,11 @@ public final class EtcdStatus {
                 Status.INVALID_ARGUMENT.withDescription("etcdserver: request is too large"));
         KEYSPACE.put(EtcdError.NO_SPACE,
                 Status.RESOURCE_EXHAUSTED.withDescription("etcdserver: mvcc: database space exceeded"));
+        // etcd sends these two as a watch's cancel_reason, not as a status
+        KEYSPACE.put(EtcdError.EMPTY_WATCHER_RANGE,
+                Status.INVALID_ARGUMENT.withDescription("mvcc: watcher range is empty"));
+        KEYSPACE.put(EtcdError.WATCHER_DUPLICATE_ID,
+                Status.INVALID_ARGUMENT.withDescription("mvcc: duplicate watch ID provided on the WatchStream"));
 
         REPLICATION.put(ReplicationException.Kind.NO_LEADER, Status.UNAVAILABLE.withDescription("etcdserver: no leader"));
         REPLICATION.put(ReplicationException.Kind.TIMEOUT,
@@ -57,6 +62,11 @@ public final class EtcdStatus {
     }
 
     private EtcdStatus() {
+    }
+
+    /** etcd's text for an error, as a watch's cancel_reason carries it. */
+    public static String message(EtcdError error) {
+        return KEYSPACE.get(error).getDescription();
     }
 
     public static StatusRuntimeException of(EtcdError error) {

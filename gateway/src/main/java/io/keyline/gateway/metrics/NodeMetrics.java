@@ -25,6 +25,14 @@ public final class NodeMetrics {
         gauge("etcd_debugging_mvcc_compact_revision", () -> raft.store().compactRevision());
         gauge("keyline_snapshots_taken_total", () -> raft.stateMachine().snapshotsTaken());
         gauge("keyline_snapshots_installed_total", () -> raft.stateMachine().snapshotsInstalled());
+        gauge("process_resident_memory_bytes", ProcessMemory::residentBytes);
+        gauge("process_virtual_memory_bytes", ProcessMemory::virtualBytes);
+        gauge("etcd_debugging_mvcc_watcher_total", () -> {
+            var counts = raft.stateMachine().watchHub().counts();
+            return counts.synced() + counts.unsynced();
+        });
+        gauge("etcd_debugging_mvcc_slow_watcher_total", () -> raft.stateMachine().watchHub().counts().unsynced());
+        gauge("keyline_jvm_heap_used_bytes", () -> Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
     }
 
     private void gauge(String name, Gauge<Number> gauge) {

@@ -1,5 +1,6 @@
 package io.keyline.keyspace.mvcc;
 
+import io.keyline.api.mvccpb.Event;
 import io.keyline.api.mvccpb.KeyValue;
 
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ final class BatchState implements ReadView {
     final MvccStore store;
     final OverlayIndex index;
     final NavigableMap<Revision, PendingWrite> pending = new TreeMap<>();
+    /** Every write of the batch as a watch event, in revision order, even one the batch's own compaction drops. */
+    final List<Event> events = new ArrayList<>();
     final List<byte[]> deletions = new ArrayList<>();
     /** Compactions to apply to the committed index at commit, in order. */
     final List<Long> compactions = new ArrayList<>();
@@ -30,6 +33,11 @@ final class BatchState implements ReadView {
         this.index = new OverlayIndex(committed);
         this.currentRev = currentRev;
         this.compactRev = compactRev;
+    }
+
+    void write(Revision rev, PendingWrite w) {
+        pending.put(rev, w);
+        events.add(RevKeys.event(rev, w.kv(), w.tombstone()));
     }
 
     @Override

@@ -134,7 +134,7 @@ public final class MvccBatch implements AutoCloseable {
 
     /**
      * Writes everything this batch did, the applied index/term and the revision meta in one RocksDB WriteBatch,
-     * then makes it visible to readers. Closes the batch. A failure here is a storage failure: stop the node.
+     * then makes it visible to readers and hands its events to the store's {@link CommitListener}. Closes the batch. A failure here is a storage failure: stop the node.
      */
     public void commit(long appliedIndex, long appliedTerm) {
         ensureOpen();
@@ -169,6 +169,9 @@ public final class MvccBatch implements AutoCloseable {
             throw new IllegalStateException("commit of batch failed", e);
         } finally {
             store.batchClosed(this);
+        }
+        if (!s.events.isEmpty()) {
+            store.commitListener().committed(s.currentRev, s.events);
         }
     }
 

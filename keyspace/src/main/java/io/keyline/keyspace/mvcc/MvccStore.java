@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.keyline.api.etcdserverpb.RangeRequest;
 import io.keyline.api.etcdserverpb.RangeResponse;
+import io.keyline.api.mvccpb.Event;
 import io.keyline.api.mvccpb.KeyValue;
 import io.keyline.keyspace.EtcdError;
 import io.keyline.keyspace.KeyspaceException;
@@ -67,6 +68,7 @@ public final class MvccStore implements AutoCloseable {
     private volatile long appliedIndex;
     private volatile long appliedTerm;
     private MvccBatch openBatch;
+    private volatile CommitListener commitListener = CommitListener.NONE;
     /** Set under the write lock; checked under the read lock by every call that reaches RocksDB. */
     private volatile boolean closed;
     /** For tests: how long a dbSize figure is reused. */
@@ -176,6 +178,48 @@ public final class MvccStore implements AutoCloseable {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * The events of revisions {@code fromRev..toRev} from the {@code rev} family, whole revisions only, stopping
+     * after the revision that brings the count to {@code maxEvents}. Fails with COMPACTED when {@code fromRev} is
+     * below the compaction revision, as etcd's watchable store decides (history from there may be gone).
+     */
+    public History history(long fromRev, long toRev, int maxEvents) {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            if (fromRev < compactRev) {
+                throw new KeyspaceException(EtcdError.COMPACTED);
+            }
+            long last = Math.min(toRev, currentRev);
+            List<Event> events = new ArrayList<>();
+            try (RocksIterator it = db.newIterator(revCf)) {
+                for (it.seek(RevKeys.startOf(Math.max(fromRev, 1))); it.isValid(); it.next()) {
+                    Revision rev = RevKeys.decode(it.key());
+                    if (rev.main() > last) {
+                        break;
+                    }
+                    if (events.size() >= maxEvents && rev.main() != events.get(events.size() - 1).getKv().getModRevision()) {
+                        last = rev.main() - 1;
+                        break;
+                    }
+                    events.add(RevKeys.event(rev, parse(it.value()), RevKeys.isTombstone(it.key())));
+                }
+            }
+            return new History(events, last);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Replaces the listener told of every commit (see {@link CommitListener}). */
+    public void onCommit(CommitListener listener) {
+        commitListener = listener;
+    }
+
+    CommitListener commitListener() {
+        return commitListener;
     }
 
     /** Starts the writes of one log entry. Only the writer thread calls this; one batch at a time. */

@@ -1,5 +1,8 @@
 package io.keyline.keyspace.mvcc;
 
+import io.keyline.api.mvccpb.Event;
+import io.keyline.api.mvccpb.KeyValue;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -39,6 +42,15 @@ final class RevKeys {
         long main = b.getLong();
         b.get();
         return new Revision(main, b.getLong());
+    }
+
+    /** The watch event of one stored write; as in etcd, a delete's KeyValue is the key and its revision. */
+    static Event event(Revision rev, KeyValue stored, boolean tombstone) {
+        if (tombstone) {
+            return Event.newBuilder().setType(Event.EventType.DELETE)
+                    .setKv(stored.toBuilder().setModRevision(rev.main())).build();
+        }
+        return Event.newBuilder().setType(Event.EventType.PUT).setKv(stored).build();
     }
 
     static boolean isTombstone(byte[] key) {

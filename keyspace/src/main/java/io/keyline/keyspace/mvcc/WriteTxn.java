@@ -73,7 +73,7 @@ final class WriteTxn {
                 .setLease(lease)
                 .build();
         ki.put(rev);
-        s.pending.put(rev, new BatchState.PendingWrite(kv, false));
+        s.write(rev, new BatchState.PendingWrite(kv, false));
         s.store.leases().keyWritten(key, lease);
     }
 
@@ -91,7 +91,7 @@ final class WriteTxn {
             Revision rev = new Revision(beginRev + 1, writes++);
             s.index.forWrite(key).tombstone(rev);
             // a tombstone's stored value is a KeyValue holding just the key, as in etcd
-            s.pending.put(rev, new BatchState.PendingWrite(KeyValue.newBuilder().setKey(key).build(), true));
+            s.write(rev, new BatchState.PendingWrite(KeyValue.newBuilder().setKey(key).build(), true));
             s.store.leases().keyDeleted(key);
         }
         return keys.size();

@@ -1,0 +1,84 @@
+package io.keyline.gateway.watch;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.keyline.api.etcdserverpb.WatchGrpc;
+import io.keyline.api.etcdserverpb.WatchRequest;
+import io.keyline.api.etcdserverpb.WatchResponse;
+import io.keyline.gateway.RequireLeader;
+import io.keyline.gateway.ResponseHeaders;
+import io.keyline.replication.RaftNode;
+import io.keyline.replication.ReplicationException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** etcd's Watch service: each stream is a {@link WatchSession} over this member's {@code WatchHub}. */
+public final class WatchService extends WatchGrpc.WatchImplBase implements AutoCloseable {
+    /** Threads that write responses to clients; a session drains on one of them at a time. */
+    static final int SENDER_THREADS = 4;
+
+    private final RaftNode raft;
+    private final ResponseHeaders headers;
+    private final long maxRequestBytes;
+    private final Duration progressInterval;
+    private final ExecutorService senders = Executors.newFixedThreadPool(SENDER_THREADS, daemon("watch-send"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("watch-timer"));
+    private final LeaderMonitor leaderMonitor;
+    private final Set<WatchSession> open = ConcurrentHashMap.newKeySet();
+
+    public WatchService(RaftNode raft, ResponseHeaders headers, long maxRequestBytes, Duration progressInterval) {
+        this.raft = raft;
+        this.headers = headers;
+        this.maxRequestBytes = maxRequestBytes;
+        this.progressInterval = progressInterval;
+        this.leaderMonitor = new LeaderMonitor(raft, timer);
+    }
+
+    @Override
+    public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
+        var out = (ServerCallStreamObserver<WatchResponse>) responses;
+        boolean requiresLeader = RequireLeader.ASKED.get();
+        WatchSession[] self = new WatchSession[1];
+        WatchSession session = new WatchSession(out, raft.stateMachine().watchHub(), headers, maxRequestBytes, senders,
+                () -> {
+                    leaderMonitor.unregister(self[0]);
+                    open.remove(self[0]);
+                });
+        self[0] = session;
+        open.add(session);
+        if (requiresLeader) {
+            leaderMonitor.register(session);
+        }
+        long every = progressInterval.toNanos();
+        session.start(timer.scheduleWithFixedDelay(session::progressTick, every, every, TimeUnit.NANOSECONDS));
+        return session;
+    }
+
+    /** Ends every open stream with etcd's "server stopped", so that stopping the member does not wait for them. */
+    @Override
+    public void close() {
+        for (WatchSession s : Set.copyOf(open)) {
+            s.abort(ReplicationException.Kind.STOPPED);
+        }
+        timer.shutdown();
+        senders.shutdown();
+        try {
+            senders.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
