@@ -125,9 +125,8 @@ public final class KvStateMachine extends BaseStateMachine {
         return alarms.active();
     }
 
-    /** What a member announced about itself, once its announcement has been applied here. */
-    public java.util.Optional<io.keyline.api.etcdserverpb.Member> publishedMember(long memberId) {
-        return members.get(memberId);
+    MemberDirectory memberDirectory() {
+        return members;
     }
 
     public long snapshotsTaken() {
@@ -227,7 +226,8 @@ public final class KvStateMachine extends BaseStateMachine {
                 case DELETE_RANGE -> batch.deleteRange(request.getDeleteRange());
                 case TXN -> batch.txn(request.getTxn());
                 case COMPACTION -> batch.compact(request.getCompaction());
-                case PUBLISH -> members.apply(batch, request.getPublish());
+                case PUBLISH -> members.publish(batch, request.getPublish());
+                case MEMBERSHIP -> members.apply(batch, request.getMembership());
                 case ALARM -> alarms.apply(batch, request.getAlarm());
                 case OP_NOT_SET -> throw new IllegalStateException("log request without an operation");
             });
@@ -242,9 +242,16 @@ public final class KvStateMachine extends BaseStateMachine {
      */
     @Override
     public CompletableFuture<Message> query(Message request) {
+        if (request.getContent().startsWith(MembershipQueries.PREFIX)) {
+            return MembershipQueries.answer(request, members, this::division);
+        }
         long applied = getLastAppliedTermIndex().getIndex();
         return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(
                 java.nio.ByteBuffer.allocate(Long.BYTES).putLong(0, applied))));
+    }
+
+    private RaftServer.Division division() throws IOException {
+        return getServer().join().getDivision(getGroupId());
     }
 
     /** Completes when this member has applied the entry at {@code index}. */

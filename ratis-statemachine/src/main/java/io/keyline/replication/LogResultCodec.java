@@ -8,6 +8,7 @@ import io.keyline.api.etcdserverpb.PutResponse;
 import io.keyline.api.etcdserverpb.TxnResponse;
 import io.keyline.keyspace.EtcdError;
 import io.keyline.replication.proto.LogResult;
+import io.keyline.replication.proto.MemberDirectoryState;
 import io.keyline.replication.proto.LogResults;
 
 /** Outcomes to and from the reply a leader sends for a forwarded entry. */
@@ -33,6 +34,8 @@ final class LogResultCodec {
                 r.setPublished(member);
             } else if (o.response() instanceof AlarmResponse alarm) {
                 r.setAlarm(alarm);
+            } else if (o.response() instanceof MemberDirectoryState members) {
+                r.setMembers(members);
             } else {
                 throw new IllegalStateException("unexpected response " + o.response().getClass());
             }
@@ -51,6 +54,7 @@ final class LogResultCodec {
                 case COMPACTION -> WriteOutcome.ok(r.getCompaction());
                 case PUBLISHED -> WriteOutcome.ok(r.getPublished());
                 case ALARM -> WriteOutcome.ok(r.getAlarm());
+                case MEMBERS -> WriteOutcome.ok(r.getMembers());
                 case ERROR -> WriteOutcome.failed(EtcdError.valueOf(r.getError()));
                 case RESULT_NOT_SET -> null;
             };

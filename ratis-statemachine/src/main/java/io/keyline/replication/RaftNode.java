@@ -1,6 +1,10 @@
 package io.keyline.replication;
 
+import io.keyline.api.etcdserverpb.Member;
+import io.keyline.keyspace.KeyspaceException;
 import io.keyline.keyspace.mvcc.MvccStore;
+import io.keyline.replication.proto.MemberDirectoryState;
+import io.keyline.replication.proto.MembershipChange;
 import io.keyline.replication.proto.LogRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +41,7 @@ import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
@@ -61,8 +66,9 @@ public final class RaftNode implements AutoCloseable {
 
     private RaftServer server;
     private GroupCommitProposer proposer;
-    /** Carries a follower's entries to the leader; null on a single-member cluster. */
+    /** Carries a follower's entries and read barriers to the leader. */
     private RaftClient forwarder;
+    private MembershipReconciler reconciler;
     private volatile boolean closed;
 
     public RaftNode(ReplicationConfig config) {
@@ -77,23 +83,25 @@ public final class RaftNode implements AutoCloseable {
         List<RaftPeer> peers = config.members().stream()
                 .map(p -> RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.address()).build())
                 .toList();
+        // A joining member starts outside the configuration: the leader brings it in (log or snapshot).
+        RaftGroup group = config.join() && fresh ? RaftGroup.valueOf(groupId) : RaftGroup.valueOf(groupId, peers);
         server = RaftServer.newBuilder()
                 .setServerId(peerId(config.self()))
-                .setGroup(RaftGroup.valueOf(groupId, peers))
+                .setGroup(group)
                 .setStateMachine(stateMachine)
                 .setProperties(properties())
                 .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
-        if (peers.size() > 1) {
-            forwarder = RaftClient.newBuilder()
-                    .setProperties(properties())
-                    .setRaftGroup(RaftGroup.valueOf(groupId, peers))
-                    .setClientId(ClientId.randomId())
-                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                            (int) (NO_LEADER_WAIT_MS / 50), TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
-                    .build();
-        }
+        forwarder = RaftClient.newBuilder()
+                .setProperties(properties())
+                .setRaftGroup(RaftGroup.valueOf(groupId, peers))
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        (int) (NO_LEADER_WAIT_MS / 50), TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+                .build();
+        reconciler = new MembershipReconciler(server, groupId, stateMachine.memberDirectory());
+        reconciler.start();
         proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, config.maxRequestBytes());
         LOG.info("raft member {} started on {} ({} storage)", peerId(config.self()), config.selfPeer().address(),
                 fresh ? "new" : "recovered");
@@ -128,6 +136,75 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
         return p;
+    }
+
+    /** What a member joining a running cluster learns from it: the cluster id, its own id, the members. */
+    public record Discovered(long clusterId, long memberId, List<Member> members) {
+    }
+
+    /**
+     * How a member started with {@code --initial-cluster-state existing} finds its cluster, as
+     * etcd's joining member asks the existing members' peer URLs. Our peer port speaks Ratis, so
+     * this asks an existing peer through Ratis' group management API for the group (its id is
+     * derived from the cluster id) and then the group's leader for the member directory, where
+     * MemberAdd recorded this member under its peer URLs with the id it was given.
+     */
+    public static Discovered discover(List<String> peerAddresses, List<String> ownPeerUrls, long timeoutMs)
+            throws IOException {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        String last = "no existing member answered";
+        boolean warned = false;
+        while (System.nanoTime() < deadline) {
+            for (String address : peerAddresses) {
+                RaftPeer probe = RaftPeer.newBuilder().setId("discovery").setAddress(address).build();
+                try (RaftClient client = RaftClient.newBuilder().setProperties(p)
+                        .setRaftGroup(RaftGroup.valueOf(RaftGroupId.randomId(), probe))
+                        .setRetryPolicy(RetryPolicies.noRetry()).build()) {
+                    List<RaftGroupId> groups = client.getGroupManagementApi(probe.getId()).list().getGroupIds();
+                    if (groups.isEmpty()) {
+                        last = address + " hosts no group";
+                        continue;
+                    }
+                    RaftGroupId group = groups.get(0);
+                    RaftGroup members = client.getGroupManagementApi(probe.getId()).info(group).getGroup();
+                    try (RaftClient groupClient = RaftClient.newBuilder().setProperties(p).setRaftGroup(members).build()) {
+                        RaftClientReply reply = groupClient.io().sendReadOnly(MembershipQueries.MEMBERS);
+                        List<Member> directory = MemberDirectoryState.parseFrom(
+                                reply.getMessage().getContent().asReadOnlyByteBuffer()).getMembersList();
+                        Member self = directory.stream()
+                                .filter(m -> m.getPeerURLsList().stream().anyMatch(ownPeerUrls::contains))
+                                .findFirst()
+                                .orElseThrow(() -> new NotAMemberException(ownPeerUrls));
+                        return new Discovered(group.getUuid().getMostSignificantBits(), self.getID(), directory);
+                    }
+                } catch (NotAMemberException e) {
+                    throw e;
+                } catch (IOException | RuntimeException e) {
+                    last = address + ": " + e;
+                }
+            }
+            if (!warned) {
+                LOG.warn("cannot reach the cluster to join yet, retrying: {}", last);
+                warned = true;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while looking for the cluster", e);
+            }
+        }
+        throw new IOException("cannot join the cluster through " + peerAddresses + ": " + last);
+    }
+
+    /** The cluster answered, but MemberAdd never recorded these peer URLs. */
+    public static final class NotAMemberException extends IOException {
+        NotAMemberException(List<String> peerUrls) {
+            super("no member of the cluster has peer URLs " + peerUrls + ": add this member with 'member add' first");
+        }
     }
 
     static RaftPeerId peerId(long memberId) {
@@ -218,16 +295,62 @@ public final class RaftNode implements AutoCloseable {
      * waits to apply up to it: Ratis' own follower read needs an RPC its Netty transport lacks.
      */
     public CompletableFuture<Void> readBarrier() {
+        return leaderQuery(KvStateMachine.APPLIED_INDEX_QUERY)
+                .thenApply(content -> content.asReadOnlyByteBuffer().getLong())
+                .thenCompose(stateMachine::awaitApplied);
+    }
+
+    /** Asks the leader's state machine, once it has confirmed its leadership. */
+    private CompletableFuture<ByteString> leaderQuery(Message query) {
         CompletableFuture<RaftClientReply> reply = forwarder != null && hasLeader() && !isLeader()
-                ? forwarder.async().sendReadOnly(KvStateMachine.APPLIED_INDEX_QUERY)
-                : submitRequest(KvStateMachine.APPLIED_INDEX_QUERY, RaftClientRequest.readRequestType());
+                ? forwarder.async().sendReadOnly(query)
+                : submitRequest(query, RaftClientRequest.readRequestType());
         return reply.handle((r, error) -> {
             Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
             if (failure != null) {
                 throw mapFailure(failure);
             }
-            return r.getMessage().getContent().asReadOnlyByteBuffer().getLong();
-        }).thenCompose(stateMachine::awaitApplied);
+            return r.getMessage().getContent();
+        });
+    }
+
+    /**
+     * Proposes a membership change; completes with the members after it, or fails with etcd's
+     * error (nothing changed). The Raft configuration follows once it has applied.
+     */
+    public CompletableFuture<List<Member>> changeMembership(MembershipChange change) {
+        return write(LogRequest.newBuilder().setMembership(change).build()).thenApply(outcome -> {
+            if (outcome.failed()) {
+                throw new KeyspaceException(outcome.error());
+            }
+            reconciler.trigger();
+            return ((MemberDirectoryState) outcome.response()).getMembersList();
+        });
+    }
+
+    /** etcd's isLearnerReady, judged by the leader from how far the learner's log has come. */
+    public CompletableFuture<Boolean> learnerReady(long memberId) {
+        return leaderQuery(MembershipQueries.learnerReady(memberId)).thenApply(c -> c.byteAt(0) == 1);
+    }
+
+    /** The members as this member has applied them (etcd's order: by id). */
+    public List<Member> members() {
+        return stateMachine.memberDirectory().members();
+    }
+
+    /** Whether the initial cluster has been recorded in the log yet. */
+    public boolean membershipBootstrapped() {
+        return stateMachine.memberDirectory().bootstrapped();
+    }
+
+    /** Whether the directory has this member as a learner (a Ratis listener). */
+    public boolean isLearner() {
+        return stateMachine.memberDirectory().get(config.self()).map(Member::getIsLearner).orElse(false);
+    }
+
+    /** Whether this member was removed from the cluster, as etcd checks before it shuts down. */
+    public boolean removedFromCluster() {
+        return stateMachine.memberDirectory().isRemoved(config.self());
     }
 
     private static boolean isLeaderless(Throwable cause) {
@@ -263,7 +386,7 @@ public final class RaftNode implements AutoCloseable {
         if (!isLeader()) {
             return CompletableFuture.failedFuture(new ReplicationException(ReplicationException.Kind.NOT_LEADER, null));
         }
-        boolean known = config.members().stream().anyMatch(p -> p.id() == targetMemberId);
+        boolean known = members().stream().anyMatch(m -> m.getID() == targetMemberId && !m.getIsLearner());
         if (!known) {
             return CompletableFuture.failedFuture(
                     new ReplicationException(ReplicationException.Kind.BAD_LEADER_TRANSFEREE, null));
@@ -333,6 +456,9 @@ public final class RaftNode implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
+        if (reconciler != null) {
+            reconciler.close();
+        }
         if (proposer != null) {
             proposer.close();
         }

@@ -12,9 +12,16 @@ import java.util.List;
  * @param snapshotCount applied entries between snapshots (--snapshot-count)
  * @param catchupEntries log entries kept after a snapshot (--experimental-snapshot-catchup-entries)
  * @param maxRequestBytes largest proposal accepted (--max-request-bytes)
+ * @param join this member was added to a running cluster ({@code --initial-cluster-state existing}):
+ *     it starts outside the Raft configuration and waits for the leader to bring it in
  */
 public record ReplicationConfig(long self, List<Peer> members, long clusterId, Path raftDir, Path kvDir,
-        long snapshotCount, long catchupEntries, long maxRequestBytes) {
+        long snapshotCount, long catchupEntries, long maxRequestBytes, boolean join) {
+
+    public ReplicationConfig(long self, List<Peer> members, long clusterId, Path raftDir, Path kvDir,
+            long snapshotCount, long catchupEntries, long maxRequestBytes) {
+        this(self, members, clusterId, raftDir, kvDir, snapshotCount, catchupEntries, maxRequestBytes, false);
+    }
 
     public record Peer(long id, String host, int port) {
         String address() {

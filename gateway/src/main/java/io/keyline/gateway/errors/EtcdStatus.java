@@ -40,6 +40,21 @@ public final class EtcdStatus {
                 Status.INVALID_ARGUMENT.withDescription("etcdserver: request is too large"));
         KEYSPACE.put(EtcdError.NO_SPACE,
                 Status.RESOURCE_EXHAUSTED.withDescription("etcdserver: mvcc: database space exceeded"));
+        KEYSPACE.put(EtcdError.MEMBER_EXIST,
+                Status.FAILED_PRECONDITION.withDescription("etcdserver: member ID already exist"));
+        KEYSPACE.put(EtcdError.PEER_URL_EXIST,
+                Status.FAILED_PRECONDITION.withDescription("etcdserver: Peer URLs already exists"));
+        KEYSPACE.put(EtcdError.MEMBER_NOT_ENOUGH_STARTED, Status.FAILED_PRECONDITION
+                .withDescription("etcdserver: re-configuration failed due to not enough started members"));
+        KEYSPACE.put(EtcdError.MEMBER_BAD_URLS,
+                Status.INVALID_ARGUMENT.withDescription("etcdserver: given member URLs are invalid"));
+        KEYSPACE.put(EtcdError.MEMBER_NOT_FOUND, Status.NOT_FOUND.withDescription("etcdserver: member not found"));
+        KEYSPACE.put(EtcdError.MEMBER_NOT_LEARNER,
+                Status.FAILED_PRECONDITION.withDescription("etcdserver: can only promote a learner member"));
+        KEYSPACE.put(EtcdError.LEARNER_NOT_READY, Status.FAILED_PRECONDITION
+                .withDescription("etcdserver: can only promote a learner member which is in sync with leader"));
+        KEYSPACE.put(EtcdError.TOO_MANY_LEARNERS,
+                Status.FAILED_PRECONDITION.withDescription("etcdserver: too many learner members in cluster"));
 
         REPLICATION.put(ReplicationException.Kind.NO_LEADER, Status.UNAVAILABLE.withDescription("etcdserver: no leader"));
         REPLICATION.put(ReplicationException.Kind.TIMEOUT,

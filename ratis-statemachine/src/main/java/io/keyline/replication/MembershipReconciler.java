@@ -1,0 +1,140 @@
+package io.keyline.replication;
+
+import io.keyline.api.etcdserverpb.Member;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.server.RaftConfiguration;
+import org.apache.ratis.server.RaftServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the Raft configuration equal to the member directory, on the leader.
+ *
+ * <p>Order of a membership change: the directory entry first (validated and applied through the
+ * log, where etcd's errors come from), then Ratis' setConfiguration to match it (voters are the
+ * directory's voting members, Ratis listeners its learners). The directory is the intent and the
+ * configuration follows it: a crash or leader change between the two only delays the second step,
+ * since whichever member leads next compares the two again, so a member is never half-added or
+ * half-removed. A new voter enters the configuration once it has started and caught up (Ratis
+ * stages it), where etcd counts it in the quorum at once; until then it is listed but "unstarted".
+ * A leader that removes itself steps down once the new configuration commits.
+ */
+final class MembershipReconciler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MembershipReconciler.class);
+    /** How often the leader compares; a change also triggers a comparison at once. */
+    static final long INTERVAL_MS = 500;
+
+    private final RaftServer server;
+    private final RaftGroupId groupId;
+    private final MemberDirectory directory;
+    private final ClientId clientId = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+    private final AtomicBoolean inFlight = new AtomicBoolean();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "keyline-membership");
+        t.setDaemon(true);
+        return t;
+    });
+
+    MembershipReconciler(RaftServer server, RaftGroupId groupId, MemberDirectory directory) {
+        this.server = server;
+        this.groupId = groupId;
+        this.directory = directory;
+    }
+
+    void start() {
+        timer.scheduleWithFixedDelay(this::reconcileQuietly, INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    void trigger() {
+        timer.execute(this::reconcileQuietly);
+    }
+
+    private void reconcileQuietly() {
+        try {
+            reconcile();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("membership reconciliation deferred", e);
+        }
+    }
+
+    private void reconcile() throws IOException {
+        RaftServer.Division division = server.getDivision(groupId);
+        if (!division.getInfo().isLeader() || !directory.bootstrapped() || inFlight.get()) {
+            return;
+        }
+        RaftConfiguration conf = division.getRaftConf();
+        if (!conf.getPreviousPeers(RaftPeerRole.FOLLOWER).isEmpty()) {
+            return; // a change is still being committed
+        }
+        List<Member> members = directory.members();
+        List<RaftPeer> voters = peers(members, false);
+        List<RaftPeer> listeners = peers(members, true);
+        if (voters.isEmpty() || (same(voters, conf.getCurrentPeers(RaftPeerRole.FOLLOWER))
+                && same(listeners, conf.getCurrentPeers(RaftPeerRole.LISTENER)))) {
+            return;
+        }
+        if (!inFlight.compareAndSet(false, true)) {
+            return;
+        }
+        SetConfigurationRequest request = new SetConfigurationRequest(clientId, division.getId(), groupId,
+                callIds.incrementAndGet(), SetConfigurationRequest.Arguments.newBuilder()
+                        .setServersInNewConf(voters).setListenersInNewConf(listeners).build());
+        server.setConfigurationAsync(request).whenComplete((reply, error) -> {
+            inFlight.set(false);
+            if (error == null && reply.isSuccess()) {
+                LOG.info("raft configuration now voters {} learners {}", ids(voters), ids(listeners));
+                trigger();
+            } else {
+                // An added voter that has not started yet cannot be staged: try again later.
+                LOG.debug("raft configuration change to voters {} learners {} not done yet: {}", ids(voters),
+                        ids(listeners), error != null ? error : reply.getException());
+            }
+        });
+    }
+
+    private static List<RaftPeer> peers(List<Member> members, boolean learners) {
+        return members.stream().filter(m -> m.getIsLearner() == learners && m.getPeerURLsCount() > 0)
+                .map(m -> RaftPeer.newBuilder().setId(RaftNode.peerId(m.getID())).setAddress(address(m)).build())
+                .toList();
+    }
+
+    /** The first peer URL's host:port: Ratis' Netty transport speaks on the etcd peer port. */
+    static String address(Member m) {
+        URI u = URI.create(m.getPeerURLs(0));
+        String host = "localhost".equals(u.getHost()) ? "127.0.0.1" : u.getHost();
+        return host + ":" + u.getPort();
+    }
+
+    private static boolean same(List<RaftPeer> wanted, Collection<RaftPeer> current) {
+        return key(wanted).equals(key(current));
+    }
+
+    private static Set<String> key(Collection<RaftPeer> peers) {
+        return peers.stream().map(p -> p.getId() + "@" + p.getAddress()).collect(Collectors.toSet());
+    }
+
+    private static String ids(List<RaftPeer> peers) {
+        return peers.stream().map(p -> p.getId().toString()).toList().toString();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
