@@ -30,6 +30,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
@@ -66,8 +67,9 @@ public final class RaftNode implements AutoCloseable {
 
     private RaftServer server;
     private GroupCommitProposer proposer;
-    /** Carries a follower's entries and read barriers to the leader. */
+    /** Carries a follower's entries and read barriers to the leader it knows; see {@link #forwarder()}. */
     private RaftClient forwarder;
+    private RaftPeerId forwarderLeader;
     private MembershipReconciler reconciler;
     private volatile boolean closed;
 
@@ -93,13 +95,6 @@ public final class RaftNode implements AutoCloseable {
                 .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
-        forwarder = RaftClient.newBuilder()
-                .setProperties(properties())
-                .setRaftGroup(RaftGroup.valueOf(groupId, peers))
-                .setClientId(ClientId.randomId())
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                        (int) (NO_LEADER_WAIT_MS / 50), TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
-                .build();
         reconciler = new MembershipReconciler(server, groupId, stateMachine.memberDirectory());
         reconciler.start();
         proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, config.maxRequestBytes());
@@ -213,14 +208,14 @@ public final class RaftNode implements AutoCloseable {
 
     /** The leader proposes in-process; a follower forwards the whole entry to the leader's node. */
     private CompletableFuture<RaftClientReply> submit(ProposedEntry entry) {
-        if (forwarder != null && hasLeader() && !isLeader()) {
+        if (hasLeader() && !isLeader()) {
             return forward(entry);
         }
         return submitRequest(entry, RaftClientRequest.writeRequestType());
     }
 
     private CompletableFuture<RaftClientReply> forward(ProposedEntry entry) {
-        return forwarder.async().send(entry).thenApply(reply -> {
+        return forwarder().async().send(entry).thenApply(reply -> {
             if (reply.isSuccess()) {
                 try {
                     LogResultCodec.decodeInto(LogResults.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer()),
@@ -264,7 +259,7 @@ public final class RaftNode implements AutoCloseable {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             boolean leaderless = isLeaderless(cause);
-            if (leaderless && forwarder != null && request.getMessage() instanceof ProposedEntry entry
+            if (leaderless && request.getMessage() instanceof ProposedEntry entry
                     && hasLeader() && !isLeader()) {
                 forward(entry).whenComplete((fr, fe) -> {
                     if (fe != null) {
@@ -300,10 +295,53 @@ public final class RaftNode implements AutoCloseable {
                 .thenCompose(stateMachine::awaitApplied);
     }
 
+    /**
+     * A client aimed at the leader this member follows, over the current configuration's peers
+     * (members come and go). A new one is built when the leader changes, so a forward never waits
+     * on a leader that was removed or died; the old one closes once its requests can have ended.
+     */
+    private synchronized RaftClient forwarder() {
+        RaftPeerId leader = info().getLeaderId();
+        if (forwarder != null && java.util.Objects.equals(leader, forwarderLeader)) {
+            return forwarder;
+        }
+        if (forwarder != null) {
+            RaftClient old = forwarder;
+            CompletableFuture.delayedExecutor(2 * FORWARD_TIMEOUT_MS, TimeUnit.MILLISECONDS).execute(() -> closeQuietly(old));
+        }
+        java.util.Set<RaftPeer> peers = new java.util.LinkedHashSet<>(config.members().stream()
+                .map(p -> RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.address()).build()).toList());
+        try {
+            peers.addAll(server.getDivision(groupId).getRaftConf().getAllPeers(RaftPeerRole.FOLLOWER));
+        } catch (IOException e) {
+            throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
+        }
+        java.util.Map<RaftPeerId, RaftPeer> byId = new java.util.LinkedHashMap<>();
+        peers.forEach(p -> byId.put(p.getId(), p));
+        forwarder = RaftClient.newBuilder()
+                .setProperties(properties())
+                .setRaftGroup(RaftGroup.valueOf(groupId, byId.values()))
+                .setLeaderId(leader)
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        (int) (NO_LEADER_WAIT_MS / 50), TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+                .build();
+        forwarderLeader = leader;
+        return forwarder;
+    }
+
+    private static void closeQuietly(RaftClient client) {
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.debug("closing a forwarding client", e);
+        }
+    }
+
     /** Asks the leader's state machine, once it has confirmed its leadership. */
     private CompletableFuture<ByteString> leaderQuery(Message query) {
-        CompletableFuture<RaftClientReply> reply = forwarder != null && hasLeader() && !isLeader()
-                ? forwarder.async().sendReadOnly(query)
+        CompletableFuture<RaftClientReply> reply = hasLeader() && !isLeader()
+                ? forwarder().async().sendReadOnly(query)
                 : submitRequest(query, RaftClientRequest.readRequestType());
         return reply.handle((r, error) -> {
             Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
@@ -341,6 +379,22 @@ public final class RaftNode implements AutoCloseable {
     /** Whether the initial cluster has been recorded in the log yet. */
     public boolean membershipBootstrapped() {
         return stateMachine.memberDirectory().bootstrapped();
+    }
+
+    /**
+     * etcd refuses to add a voter unless it is connected to every voting member; here, every voting
+     * member of the directory must be a voter of the Raft configuration (one added but never
+     * started is not).
+     */
+    public boolean votersAllInRaft() {
+        try {
+            java.util.Set<RaftPeerId> raftVoters = new java.util.HashSet<>();
+            server.getDivision(groupId).getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER)
+                    .forEach(p -> raftVoters.add(p.getId()));
+            return members().stream().filter(m -> !m.getIsLearner()).allMatch(m -> raftVoters.contains(peerId(m.getID())));
+        } catch (IOException e) {
+            throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
+        }
     }
 
     /** Whether the directory has this member as a learner (a Ratis listener). */
@@ -462,8 +516,10 @@ public final class RaftNode implements AutoCloseable {
         if (proposer != null) {
             proposer.close();
         }
-        if (forwarder != null) {
-            forwarder.close();
+        synchronized (this) {
+            if (forwarder != null) {
+                forwarder.close();
+            }
         }
         if (server != null) {
             server.close();

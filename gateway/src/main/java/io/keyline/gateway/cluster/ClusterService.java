@@ -56,12 +56,22 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                 .setHeader(headers.withoutRevision()).addAllMembers(raft.members()).build()), out);
     }
 
-    /** The new member's id is etcd's: SHA-1 over its sorted peer URLs and the current Unix time. */
+    /**
+     * As etcd's mayAddMember, a voter is refused before proposing while the started voters would
+     * not be a quorum or a voting member is not connected. The new member's id is etcd's: SHA-1 over
+     * its sorted peer URLs and the current Unix time.
+     */
     @Override
     public void memberAdd(MemberAddRequest request, StreamObserver<MemberAddResponse> out) {
         List<String> urls;
         try {
             urls = Membership.peerUrls(request.getPeerURLsList());
+            if (!request.getIsLearner()) {
+                new Membership(raft.members(), List.of(), true).checkVoterAddable();
+                if (!raft.votersAllInRaft()) {
+                    throw new KeyspaceException(EtcdError.UNHEALTHY_CLUSTER);
+                }
+            }
         } catch (KeyspaceException e) {
             out.onError(EtcdStatus.of(e));
             return;

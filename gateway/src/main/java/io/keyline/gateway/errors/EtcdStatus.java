@@ -44,7 +44,8 @@ public final class EtcdStatus {
                 Status.FAILED_PRECONDITION.withDescription("etcdserver: member ID already exist"));
         KEYSPACE.put(EtcdError.PEER_URL_EXIST,
                 Status.FAILED_PRECONDITION.withDescription("etcdserver: Peer URLs already exists"));
-        KEYSPACE.put(EtcdError.MEMBER_NOT_ENOUGH_STARTED, Status.FAILED_PRECONDITION
+        // etcd 3.4 maps this one to its client-side error type, which gRPC sends as Unknown.
+        KEYSPACE.put(EtcdError.MEMBER_NOT_ENOUGH_STARTED, Status.UNKNOWN
                 .withDescription("etcdserver: re-configuration failed due to not enough started members"));
         KEYSPACE.put(EtcdError.MEMBER_BAD_URLS,
                 Status.INVALID_ARGUMENT.withDescription("etcdserver: given member URLs are invalid"));
@@ -53,6 +54,7 @@ public final class EtcdStatus {
                 Status.FAILED_PRECONDITION.withDescription("etcdserver: can only promote a learner member"));
         KEYSPACE.put(EtcdError.LEARNER_NOT_READY, Status.FAILED_PRECONDITION
                 .withDescription("etcdserver: can only promote a learner member which is in sync with leader"));
+        KEYSPACE.put(EtcdError.UNHEALTHY_CLUSTER, Status.UNAVAILABLE.withDescription("etcdserver: unhealthy cluster"));
         KEYSPACE.put(EtcdError.TOO_MANY_LEARNERS,
                 Status.FAILED_PRECONDITION.withDescription("etcdserver: too many learner members in cluster"));
 

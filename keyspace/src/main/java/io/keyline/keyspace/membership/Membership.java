@@ -77,8 +77,8 @@ public final class Membership {
     }
 
     public Member add(Member m) {
-        if (!m.getIsLearner() && !readyToAddVoter()) {
-            throw new KeyspaceException(EtcdError.MEMBER_NOT_ENOUGH_STARTED);
+        if (!m.getIsLearner()) {
+            checkVoterAddable();
         }
         if (removed.contains(m.getID())) {
             throw new KeyspaceException(EtcdError.MEMBER_NOT_FOUND);
@@ -159,7 +159,16 @@ public final class Membership {
         return !m.getName().isEmpty();
     }
 
-    /** etcd's IsReadyToAddVotingMember: the started voters stay a quorum of the grown cluster. */
+    /**
+     * etcd's IsReadyToAddVotingMember: the started voters stay a quorum of the grown cluster. etcd
+     * checks it before its own connectivity check, so the gateway asks it before proposing too.
+     */
+    public void checkVoterAddable() {
+        if (!readyToAddVoter()) {
+            throw new KeyspaceException(EtcdError.MEMBER_NOT_ENOUGH_STARTED);
+        }
+    }
+
     private boolean readyToAddVoter() {
         int voters = 1;
         int started = 0;
