@@ -397,6 +397,25 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
+    /** Snapshots this member sent to followers as leader (Ratis counts each completed install). */
+    public long snapshotsSent() {
+        try {
+            return ((org.apache.ratis.server.metrics.RaftServerMetricsImpl) server.getDivision(groupId)
+                    .getRaftServerMetrics()).getNumInstallSnapshot().getCount();
+        } catch (IOException e) {
+            throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
+        }
+    }
+
+    /** Voting members in the Raft configuration this member has. */
+    public int raftVoters() {
+        try {
+            return server.getDivision(groupId).getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER).size();
+        } catch (IOException e) {
+            throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
+        }
+    }
+
     /** Whether the directory has this member as a learner (a Ratis listener). */
     public boolean isLearner() {
         return stateMachine.memberDirectory().get(config.self()).map(Member::getIsLearner).orElse(false);

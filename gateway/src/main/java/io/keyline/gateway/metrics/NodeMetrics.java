@@ -25,6 +25,8 @@ public final class NodeMetrics {
         gauge("etcd_debugging_mvcc_compact_revision", () -> raft.store().compactRevision());
         gauge("keyline_snapshots_taken_total", () -> raft.stateMachine().snapshotsTaken());
         gauge("keyline_snapshots_installed_total", () -> raft.stateMachine().snapshotsInstalled());
+        gauge("keyline_snapshots_sent_total", raft::snapshotsSent);
+        gauge("keyline_raft_voters", raft::raftVoters);
     }
 
     private void gauge(String name, Gauge<Number> gauge) {
