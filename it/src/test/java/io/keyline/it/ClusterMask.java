@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * handed out by MemberAdd become {@code <new-k>}, the cluster id, etcdctl's noise and what
  * {@link Mask} masks in {@code endpoint status} are masked. Member ids differ between the two
  * clusters and etcd lists members by id, so lines are compared sorted (and the entries of
- * {@code ETCD_INITIAL_CLUSTER}, which follows the member list's order).
+ * {@code ETCD_INITIAL_CLUSTER}, which follows the member list's order), with runs of spaces
+ * collapsed (etcdctl pads ids and table cells to the ids' widths).
  */
 final class ClusterMask {
     private static final Pattern ADDED = Pattern.compile("Member +([0-9a-f]+) added to cluster");
@@ -87,6 +88,8 @@ final class ClusterMask {
             entries.sort(null);
             return Matcher.quoteReplacement("ETCD_INITIAL_CLUSTER=\"" + String.join(",", entries) + "\"");
         });
+        // etcdctl pads ids to 16 hex digits with spaces and centres table cells: widths follow the ids.
+        s = s.replaceAll(" {2,}", " ");
         List<String> lines = new ArrayList<>(s.lines().toList());
         lines.sort(null);
         return String.join("\n", lines);

@@ -2,8 +2,11 @@ package io.keyline.replication;
 
 import io.keyline.api.etcdserverpb.Member;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -30,14 +33,16 @@ import org.slf4j.LoggerFactory;
  * directory's voting members, Ratis listeners its learners). The directory is the intent and the
  * configuration follows it: a crash or leader change between the two only delays the second step,
  * since whichever member leads next compares the two again, so a member is never half-added or
- * half-removed. A new voter enters the configuration once it has started and caught up (Ratis
- * stages it), where etcd counts it in the quorum at once; until then it is listed but "unstarted".
+ * half-removed. A new member enters the configuration once its peer port answers and it has caught up
+ * (Ratis stages it), where etcd counts a new voter in the quorum at once; until then it is listed
+ * but "unstarted", and etcd's "unhealthy cluster" check keeps a second voter from being added.
  * A leader that removes itself steps down once the new configuration commits.
  */
 final class MembershipReconciler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MembershipReconciler.class);
     /** How often the leader compares; a change also triggers a comparison at once. */
     static final long INTERVAL_MS = 500;
+    static final long PROBE_TIMEOUT_MS = 300;
 
     private final RaftServer server;
     private final RaftGroupId groupId;
@@ -82,7 +87,14 @@ final class MembershipReconciler implements AutoCloseable {
         if (!conf.getPreviousPeers(RaftPeerRole.FOLLOWER).isEmpty()) {
             return; // a change is still being committed
         }
-        List<Member> members = directory.members();
+        Set<String> inConf = key(conf.getAllPeers(RaftPeerRole.FOLLOWER));
+        inConf.addAll(key(conf.getAllPeers(RaftPeerRole.LISTENER)));
+        // A member added but not started yet would be staged in vain (and Ratis logs every failed
+        // attempt to reach it): it enters once its peer port answers.
+        List<Member> members = directory.members().stream()
+                .filter(m -> m.getPeerURLsCount() > 0)
+                .filter(m -> inConf.contains(RaftNode.peerId(m.getID()) + "@" + address(m)) || reachable(address(m)))
+                .toList();
         List<RaftPeer> voters = peers(members, false);
         List<RaftPeer> listeners = peers(members, true);
         if (voters.isEmpty() || (same(voters, conf.getCurrentPeers(RaftPeerRole.FOLLOWER))
@@ -121,12 +133,23 @@ final class MembershipReconciler implements AutoCloseable {
         return host + ":" + u.getPort();
     }
 
+    private static boolean reachable(String address) {
+        int colon = address.lastIndexOf(':');
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address.substring(0, colon),
+                    Integer.parseInt(address.substring(colon + 1))), (int) PROBE_TIMEOUT_MS);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static boolean same(List<RaftPeer> wanted, Collection<RaftPeer> current) {
         return key(wanted).equals(key(current));
     }
 
     private static Set<String> key(Collection<RaftPeer> peers) {
-        return peers.stream().map(p -> p.getId() + "@" + p.getAddress()).collect(Collectors.toSet());
+        return peers.stream().map(p -> p.getId() + "@" + p.getAddress()).collect(Collectors.toCollection(HashSet::new));
     }
 
     private static String ids(List<RaftPeer> peers) {
