@@ -78,6 +78,7 @@ public final class KeylineNode implements AutoCloseable {
                             Math.max(TRANSPORT_CAP_BYTES, 2 * (config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))))
                     .intercept(new MessageSizeLimit(config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))
                     .intercept(new RequireLeader(raft))
+                    .intercept(new LearnerGuard(raft))
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .protocolNegotiator(new HttpSniffingNegotiator(() -> new HttpEndpoints(raft, metrics)))

@@ -14,10 +14,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * A fourth member added with etcdctl member add and started with {@code --initial-cluster-state
- * existing} catches up on everything written before it existed (with a tiny snapshot interval, so
- * it must be sent a snapshot: the log before it is gone) and then counts in the quorum: with one
- * original member killed, writes still commit, which with four voters needs the new one.
+ * A fourth member added as a learner with etcdctl member add and started with {@code
+ * --initial-cluster-state existing} catches up on everything written before it existed (with a
+ * tiny snapshot interval, so it must be sent a snapshot: the log before it is gone), answers as an
+ * etcd learner, is promoted, and then counts in the quorum: with one original member killed,
+ * writes still commit, which with four voters needs the new one. It restarts from its data dir.
  */
 class MemberJoinTest {
     static final String[] FLAGS = {"--snapshot-count=20", "--experimental-snapshot-catchup-entries=5"};
@@ -33,7 +34,8 @@ class MemberJoinTest {
                         .setValue(ByteString.copyFromUtf8("v" + i)).build());
             }
             int joiner = c.reserveMember();
-            Etcdctl.Result added = c.etcdctl(0).run("member", "add", c.name(joiner), "--peer-urls=" + c.peerUrl(joiner));
+            Etcdctl.Result added = c.etcdctl(0).run("member", "add", c.name(joiner), "--peer-urls=" + c.peerUrl(joiner),
+                    "--learner");
             assertEquals(0, added.exitCode(), added.toString());
             Matcher ic = INITIAL_CLUSTER.matcher(added.stdout());
             assertTrue(ic.find(), added.toString());
@@ -56,9 +58,15 @@ class MemberJoinTest {
             assertTrue(sent >= 1, "no member counted the snapshot it sent");
             assertEquals("v0", seen.getKvs(0).getValue().toStringUtf8());
 
-            Etcdctl.Result list = c.etcdctl(joiner).run("member", "list");
+            Etcdctl.Result list = c.etcdctl(0).run("member", "list");
             assertTrue(list.stdout().contains(", started, " + c.name(joiner) + ", " + c.peerUrl(joiner) + ", "
-                    + c.clientUrl(joiner) + ", false"), list.toString());
+                    + c.clientUrl(joiner) + ", true"), list.toString());
+            Etcdctl.Result onLearner = c.etcdctl(joiner).run("get", "/join/000");
+            assertTrue(onLearner.stderr().contains("etcdserver: rpc not supported for learner"), onLearner.toString());
+
+            long newId = Long.parseUnsignedLong(added.stdout().replaceAll("(?s)^Member +([0-9a-f]+) added.*", "$1"), 16);
+            Etcdctl.Result promoted = promote(c, newId);
+            assertTrue(promoted.stdout().contains("promoted in cluster"), promoted.toString());
 
             awaitVoters(c, 4);
             c.kill9(2);
@@ -67,7 +75,27 @@ class MemberJoinTest {
             assertEquals(0, put.exitCode(), "a write with 3 of 4 voters up must commit: " + put);
             RangeResponse onJoiner = awaitKeys(c, joiner, keys + 1);
             assertEquals(keys + 1, onJoiner.getKvsCount());
+
+            c.restart(joiner);
+            Etcdctl.Result after = c.etcdctl(joiner).runWithTimeout(Duration.ofSeconds(30), "--command-timeout=20s",
+                    "put", "/join/restarted", "from-the-new-member");
+            assertEquals(0, after.exitCode(), "the new member restarted from its own data dir: " + after);
+            assertEquals(keys + 2, awaitKeys(c, 0, keys + 2).getKvsCount());
         }
+    }
+
+    /** etcd promotes a learner only once it is in sync; it is, a moment after it caught up. */
+    private static Etcdctl.Result promote(KeylineCluster c, long id) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Etcdctl.Result r;
+        do {
+            r = c.etcdctl(0).run("member", "promote", Long.toHexString(id));
+            if (r.exitCode() == 0 || !r.stderr().contains("in sync with leader")) {
+                return r;
+            }
+            ServerProcess.sleep(500);
+        } while (System.nanoTime() < deadline);
+        return r;
     }
 
     /** The leader makes the new member a voter once it has caught up; wait for that configuration. */

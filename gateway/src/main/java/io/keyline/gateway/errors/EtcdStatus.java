@@ -55,6 +55,8 @@ public final class EtcdStatus {
         KEYSPACE.put(EtcdError.LEARNER_NOT_READY, Status.FAILED_PRECONDITION
                 .withDescription("etcdserver: can only promote a learner member which is in sync with leader"));
         KEYSPACE.put(EtcdError.UNHEALTHY_CLUSTER, Status.UNAVAILABLE.withDescription("etcdserver: unhealthy cluster"));
+        KEYSPACE.put(EtcdError.NOT_SUPPORTED_FOR_LEARNER,
+                Status.UNAVAILABLE.withDescription("etcdserver: rpc not supported for learner"));
         KEYSPACE.put(EtcdError.TOO_MANY_LEARNERS,
                 Status.FAILED_PRECONDITION.withDescription("etcdserver: too many learner members in cluster"));
 
