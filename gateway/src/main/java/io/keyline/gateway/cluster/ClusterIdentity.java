@@ -1,7 +1,7 @@
 package io.keyline.gateway.cluster;
 
 import io.keyline.gateway.config.NodeConfig;
-import io.keyline.replication.RaftNode;
+import io.keyline.replication.ClusterDiscovery;
 import io.keyline.replication.ReplicationConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -42,7 +42,7 @@ public record ClusterIdentity(long memberId, long clusterId, List<ReplicationCon
                 .findFirst().orElseThrow().peerUrls();
         List<String> others = fromFlags.stream().filter(p -> p.id() != config.memberId())
                 .map(p -> p.host() + ":" + p.port()).toList();
-        RaftNode.Discovered found = RaftNode.discover(others, ownUrls, DISCOVERY_TIMEOUT_MS);
+        ClusterDiscovery.Discovered found = ClusterDiscovery.discover(others, ownUrls, DISCOVERY_TIMEOUT_MS);
         List<ReplicationConfig.Peer> peers = new ArrayList<>();
         for (io.keyline.api.etcdserverpb.Member m : found.members()) {
             URI u = m.getID() == found.memberId() ? config.listenPeerUrl() : URI.create(m.getPeerURLs(0));

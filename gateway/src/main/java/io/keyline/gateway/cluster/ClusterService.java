@@ -52,7 +52,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> out) {
-        reply(raft.readBarrier().thenApply(v -> MemberListResponse.newBuilder()
+        reply(directoryReady().thenApply(v -> MemberListResponse.newBuilder()
                 .setHeader(headers.withoutRevision()).addAllMembers(raft.members()).build()), out);
     }
 
@@ -114,7 +114,13 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
     }
 
     private CompletableFuture<List<Member>> afterBootstrap(MembershipChange change) {
-        return bootstrapped.get().thenCompose(v -> raft.changeMembership(change));
+        return directoryReady().thenCompose(v -> raft.changeMembership(change));
+    }
+
+    /** Up to date with the leader, and holding the initial cluster (a new cluster's first moments). */
+    private CompletableFuture<Void> directoryReady() {
+        return raft.readBarrier().thenCompose(v -> raft.membershipBootstrapped()
+                ? CompletableFuture.completedFuture(null) : bootstrapped.get());
     }
 
     private static <T> void reply(CompletableFuture<T> result, StreamObserver<T> out) {
