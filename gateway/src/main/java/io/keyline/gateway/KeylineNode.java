@@ -39,6 +39,8 @@ public final class KeylineNode implements AutoCloseable {
     private final NodeConfig config;
     /** etcd waits this long after applying its own removal before it stops, so the answer gets out. */
     static final long REMOVED_STOP_DELAY_MS = 1_000;
+    /** A removed leader waits this long at most for the configuration without it to commit. */
+    static final long REMOVED_CONF_WAIT_MS = 15_000;
 
     private RaftNode raft;
     private long memberId;
@@ -118,6 +120,10 @@ public final class KeylineNode implements AutoCloseable {
                 }
                 LOG.warn("the member has been permanently removed from the cluster; stopping");
                 Thread.sleep(REMOVED_STOP_DELAY_MS);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REMOVED_CONF_WAIT_MS);
+                while (raft.inRaftConfiguration() && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
                 System.exit(0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -357,6 +357,19 @@ public final class RaftNode implements AutoCloseable {
         return stateMachine.memberDirectory().isRemoved(config.self());
     }
 
+    /**
+     * Whether the Raft configuration this member knows still has it. A removed leader must stay
+     * until the configuration without it commits, or the others could be left without a quorum.
+     */
+    public boolean inRaftConfiguration() {
+        try {
+            return server.getDivision(groupId).getRaftConf()
+                    .getPeer(server.getId(), RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER) != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static boolean isLeaderless(Throwable cause) {
         return cause instanceof NotLeaderException || cause instanceof LeaderNotReadyException
                 || cause instanceof ReadIndexException;

@@ -82,8 +82,15 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                 .setHeader(headers.withoutRevision()).setMember(added).addAllMembers(members).build(), out);
     }
 
+    /** etcd refuses a removal that would cost the quorum before proposing, from its own view. */
     @Override
     public void memberRemove(MemberRemoveRequest request, StreamObserver<MemberRemoveResponse> out) {
+        try {
+            new Membership(raft.members(), List.of(), true).checkRemovable(request.getID());
+        } catch (KeyspaceException e) {
+            out.onError(EtcdStatus.of(e));
+            return;
+        }
         change(MembershipChange.newBuilder().setRemove(request.getID()).build(), members -> MemberRemoveResponse
                 .newBuilder().setHeader(headers.withoutRevision()).addAllMembers(members).build(), out);
     }

@@ -95,11 +95,8 @@ public final class Membership {
     }
 
     public void remove(long id) {
+        checkRemovable(id);
         Member m = members.get(id);
-        boolean learner = m != null && m.getIsLearner();
-        if (!learner && !readyToRemoveVoter(id)) {
-            throw new KeyspaceException(EtcdError.MEMBER_NOT_ENOUGH_STARTED);
-        }
         if (m == null) {
             throw new KeyspaceException(EtcdError.MEMBER_NOT_FOUND);
         }
@@ -114,6 +111,18 @@ public final class Membership {
         }
         checkUrlsFree(id, peerUrls);
         members.put(id, m.toBuilder().clearPeerURLs().addAllPeerURLs(peerUrls).build());
+    }
+
+    /**
+     * etcd's mayRemoveMember quorum check (a learner may always go): etcd makes it on the member
+     * that received the request, before proposing, so the gateway asks it first too.
+     */
+    public void checkRemovable(long id) {
+        Member m = members.get(id);
+        boolean learner = m != null && m.getIsLearner();
+        if (!learner && !readyToRemoveVoter(id)) {
+            throw new KeyspaceException(EtcdError.MEMBER_NOT_ENOUGH_STARTED);
+        }
     }
 
     /** The rest of etcd's promote checks; whether the learner caught up was judged by the Raft leader before proposing. */
