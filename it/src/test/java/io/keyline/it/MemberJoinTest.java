@@ -70,6 +70,9 @@ class MemberJoinTest {
 
             awaitVoters(c, 4);
             c.kill9(2);
+            // With 3 of 4 voters up, an election (if member 2 led) needs the new member's vote too.
+            int leaderAfter = c.leaderIndex(Duration.ofSeconds(45));
+            System.out.printf("[join] member %d leads with member 2 down%n", leaderAfter);
             Etcdctl.Result put = c.etcdctl(0).runWithTimeout(Duration.ofSeconds(30), "--command-timeout=20s",
                     "put", "/join/quorum", "needs-the-new-member");
             assertEquals(0, put.exitCode(), "a write with 3 of 4 voters up must commit: " + put);
