@@ -36,12 +36,13 @@ public final class KeylineNode implements AutoCloseable {
     /** Messages up to this size are parsed so that {@link MessageSizeLimit} can refuse them in etcd's words. */
     static final long TRANSPORT_CAP_BYTES = 64L << 20;
 
-    private final NodeConfig config;
     /** etcd waits this long after applying its own removal before it stops, so the answer gets out. */
     static final long REMOVED_STOP_DELAY_MS = 1_000;
     /** A removed leader waits this long at most for the configuration without it to commit. */
     static final long REMOVED_CONF_WAIT_MS = 15_000;
 
+    private final NodeConfig config;
+    /** Built in {@link #start}: a member joining a running cluster learns its ids from it first. */
     private RaftNode raft;
     private long memberId;
     private long clusterId;

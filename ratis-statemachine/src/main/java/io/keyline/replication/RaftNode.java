@@ -8,7 +8,12 @@ import io.keyline.replication.proto.MembershipChange;
 import io.keyline.replication.proto.LogRequest;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -233,22 +238,23 @@ public final class RaftNode implements AutoCloseable {
      */
     private synchronized RaftClient forwarder() {
         RaftPeerId leader = info().getLeaderId();
-        if (forwarder != null && java.util.Objects.equals(leader, forwarderLeader)) {
+        if (forwarder != null && Objects.equals(leader, forwarderLeader)) {
             return forwarder;
         }
         if (forwarder != null) {
             RaftClient old = forwarder;
             CompletableFuture.delayedExecutor(2 * FORWARD_TIMEOUT_MS, TimeUnit.MILLISECONDS).execute(() -> closeQuietly(old));
         }
-        java.util.Set<RaftPeer> peers = new java.util.LinkedHashSet<>(config.members().stream()
-                .map(p -> RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.address()).build()).toList());
+        // The configuration's addresses win over the flags' (a member's peer URLs may have been updated).
+        Map<RaftPeerId, RaftPeer> byId = new LinkedHashMap<>();
+        config.members().forEach(p -> byId.put(peerId(p.id()),
+                RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.address()).build()));
         try {
-            peers.addAll(server.getDivision(groupId).getRaftConf().getAllPeers(RaftPeerRole.FOLLOWER));
+            server.getDivision(groupId).getRaftConf().getAllPeers(RaftPeerRole.FOLLOWER)
+                    .forEach(p -> byId.put(p.getId(), p));
         } catch (IOException e) {
             throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
         }
-        java.util.Map<RaftPeerId, RaftPeer> byId = new java.util.LinkedHashMap<>();
-        peers.forEach(p -> byId.put(p.getId(), p));
         forwarder = RaftClient.newBuilder()
                 .setProperties(properties())
                 .setRaftGroup(RaftGroup.valueOf(groupId, byId.values()))
@@ -319,7 +325,7 @@ public final class RaftNode implements AutoCloseable {
      */
     public boolean votersAllInRaft() {
         try {
-            java.util.Set<RaftPeerId> raftVoters = new java.util.HashSet<>();
+            Set<RaftPeerId> raftVoters = new HashSet<>();
             server.getDivision(groupId).getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER)
                     .forEach(p -> raftVoters.add(p.getId()));
             return members().stream().filter(m -> !m.getIsLearner()).allMatch(m -> raftVoters.contains(peerId(m.getID())));
