@@ -68,7 +68,10 @@ class MemberJoinTest {
             Etcdctl.Result promoted = promote(c, newId);
             assertTrue(promoted.stdout().contains("promoted in cluster"), promoted.toString());
 
-            awaitVoters(c, 4);
+            awaitVoters(c, c.leaderIndex(), 4);
+            // Its own view too: a promoted learner that has not yet received the configuration that
+            // made it a voter would not vote, and the other two could not elect a leader without it.
+            awaitVoters(c, joiner, 4);
             c.kill9(2);
             // With 3 of 4 voters up, an election (if member 2 led) needs the new member's vote too.
             int leaderAfter = c.leaderIndex(Duration.ofSeconds(45));
@@ -101,17 +104,17 @@ class MemberJoinTest {
         return r;
     }
 
-    /** The leader makes the new member a voter once it has caught up; wait for that configuration. */
-    private static void awaitVoters(KeylineCluster c, int voters) {
+    /** The Raft configuration member i knows has this many voters (the promotion has reached it). */
+    private static void awaitVoters(KeylineCluster c, int member, int voters) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            Double seen = c.metrics(c.leaderIndex()).get("keyline_raft_voters");
+            Double seen = c.metrics(member).get("keyline_raft_voters");
             if (seen != null && seen.intValue() == voters) {
                 return;
             }
             ServerProcess.sleep(300);
         }
-        throw new AssertionError("the new member never became a voter of the Raft configuration");
+        throw new AssertionError("member " + member + " never saw " + voters + " voters in its Raft configuration");
     }
 
     private static RangeResponse awaitKeys(KeylineCluster c, int member, int expected) {
