@@ -98,7 +98,13 @@ class WriteCommandsCompatTest {
                 "endpoint health -w json", "endpoint health -w fields", "endpoint health",
                 // Steps on the added member were dropped: its id is random, so which of two members
                 // lists first varied, and "$MEMBER2" was substituted as "$MEMBER" + "2".
-                "snapshot save $SNAPDIR", "member add n2 --peer-urls http://127.0.0.1:1",
+                "snapshot save $SNAPDIR",
+                // refused membership changes, before the added member costs etcd its quorum
+                "member remove 1234", "member update 1234 --peer-urls http://127.0.0.1:2", "member promote 1234",
+                "member promote $MEMBER", "member remove $MEMBER", "member update $MEMBER --peer-urls bad",
+                "member add n9 --peer-urls 127.0.0.1:2", "member add n9 --peer-urls http://127.0.0.1",
+                "member add n9 --peer-urls http://127.0.0.1:2/p", "member add n9 --peer-urls http://127.0.0.1:2,",
+                "member add n2 --peer-urls http://127.0.0.1:1",
                 "member add n2 --learner --peer-urls http://127.0.0.1:1", "move-leader $MEMBER");
     }
 

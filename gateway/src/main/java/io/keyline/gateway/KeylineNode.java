@@ -3,6 +3,7 @@ package io.keyline.gateway;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.keyline.gateway.cluster.ClusterIdentity;
 import io.keyline.gateway.cluster.ClusterService;
 import io.keyline.gateway.cluster.Member;
 import io.keyline.gateway.cluster.MemberPublisher;
@@ -36,33 +37,43 @@ public final class KeylineNode implements AutoCloseable {
     /** Messages up to this size are parsed so that {@link MessageSizeLimit} can refuse them in etcd's words. */
     static final long TRANSPORT_CAP_BYTES = 64L << 20;
 
+    /** etcd waits this long after applying its own removal before it stops, so the answer gets out. */
+    static final long REMOVED_STOP_DELAY_MS = 1_000;
+    /** A removed leader waits this long at most for the configuration without it to commit. */
+    static final long REMOVED_CONF_WAIT_MS = 15_000;
+
     private final NodeConfig config;
-    private final RaftNode raft;
+    /** Built in {@link #start}: a member joining a running cluster learns its ids from it first. */
+    private RaftNode raft;
+    private long memberId;
+    private long clusterId;
     private final List<Server> servers = new ArrayList<>();
     private MemberPublisher publisher;
     private WatchService watch;
 
     public KeylineNode(NodeConfig config) {
         this.config = config;
-        List<ReplicationConfig.Peer> peers = config.initialMembers().stream().map(m -> {
-            URI peerUrl = m.id() == config.memberId() ? config.listenPeerUrl() : URI.create(m.peerUrls().get(0));
-            return new ReplicationConfig.Peer(m.id(), NodeConfig.bindHost(peerUrl), peerUrl.getPort());
-        }).toList();
-        this.raft = new RaftNode(new ReplicationConfig(config.memberId(), peers, config.clusterId(), config.raftDir(),
-                config.kvDir(), config.snapshotCount(), config.snapshotCatchupEntries(), config.maxRequestBytes(),
-                config.leaseCheckpointIntervalMs()));
     }
 
     public void start() throws IOException {
+        ClusterIdentity identity = ClusterIdentity.of(config);
+        memberId = identity.memberId();
+        clusterId = identity.clusterId();
+        raft = new RaftNode(new ReplicationConfig(memberId, identity.peers(), clusterId, config.raftDir(),
+                config.kvDir(), config.snapshotCount(), config.snapshotCatchupEntries(), config.maxRequestBytes(),
+                config.leaseCheckpointIntervalMs(), identity.join()));
         raft.start();
-        publisher = new MemberPublisher(raft, config.initialMembers().stream()
-                .filter(m -> m.id() == config.memberId()).findFirst().orElseThrow());
+        Member self = config.initialMembers().stream().filter(m -> m.id() == config.memberId()).findFirst()
+                .orElseThrow();
+        publisher = new MemberPublisher(raft, new Member(memberId, self.name(), self.peerUrls(), self.clientUrls(),
+                false), identity.join() ? List.of() : config.initialMembers());
         publisher.start();
-        if (config.initialMembers().size() == 1) {
+        if (config.initialMembers().size() == 1 && !identity.join()) {
             // Alone, nothing can keep it from publishing: serve clients only once it has, as etcd does.
             awaitPublished();
         }
-        ResponseHeaders headers = new ResponseHeaders(config.clusterId(), config.memberId(), raft);
+        watchForRemoval();
+        ResponseHeaders headers = new ResponseHeaders(clusterId, memberId, raft);
         HealthStatusManager health = new HealthStatusManager();
         NodeMetrics metrics = new NodeMetrics(raft);
         watch = new WatchService(raft, headers, config.maxRequestBytes(), config.watchProgressNotifyInterval());
@@ -73,14 +84,15 @@ public final class KeylineNode implements AutoCloseable {
                             Math.max(TRANSPORT_CAP_BYTES, 2 * (config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))))
                     .intercept(new MessageSizeLimit(config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))
                     .intercept(new RequireLeader(raft))
+                    .intercept(new LearnerGuard(raft))
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .protocolNegotiator(new HttpSniffingNegotiator(() -> new HttpEndpoints(raft, metrics)))
                     .addService(new KvService(raft, headers, config.maxTxnOps(), new SpaceQuota(config.quotaBackendBytes())))
                     .addService(new MaintenanceService(raft, headers, config.scratchDir()))
-                    .addService(new ClusterService(this::members, headers))
+                    .addService(new ClusterService(raft, headers, publisher::published, java.time.Clock.systemUTC()))
                     .addService(watch)
-                    .addService(new LeaseService(raft, headers, new LeaseIds(config.memberId(), System.currentTimeMillis())))
+                    .addService(new LeaseService(raft, headers, new LeaseIds(memberId, System.currentTimeMillis())))
                     .addService(new AuthGrpc.AuthImplBase() { })
                     .addService(health.getHealthService())
                     .build()
@@ -88,8 +100,8 @@ public final class KeylineNode implements AutoCloseable {
             servers.add(server);
             LOG.info("serving client requests on {}", url);
         }
-        LOG.info("member {} ({}) of cluster {} ready; data in {}", Long.toHexString(config.memberId()), config.name(),
-                Long.toHexString(config.clusterId()), config.dataDir());
+        LOG.info("member {} ({}) of cluster {} ready; data in {}", Long.toHexString(memberId), config.name(),
+                Long.toHexString(clusterId), config.dataDir());
     }
 
     private void awaitPublished() throws IOException {
@@ -103,12 +115,26 @@ public final class KeylineNode implements AutoCloseable {
         }
     }
 
-    /** The configured members, with what each has published; one not yet heard from is etcd's "unstarted". */
-    private List<Member> members() {
-        return config.initialMembers().stream().map(m -> raft.stateMachine().publishedMember(m.id())
-                .map(p -> new Member(m.id(), p.getName(), m.peerUrls(), p.getClientURLsList(), m.learner()))
-                .orElse(new Member(m.id(), "", m.peerUrls(), List.of(), m.learner())))
-                .toList();
+    /** As etcd, a member that applied its own removal stops serving and exits. */
+    private void watchForRemoval() {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (!raft.removedFromCluster()) {
+                    Thread.sleep(200);
+                }
+                LOG.warn("the member has been permanently removed from the cluster; stopping");
+                Thread.sleep(REMOVED_STOP_DELAY_MS);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REMOVED_CONF_WAIT_MS);
+                while (raft.inRaftConfiguration() && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                System.exit(0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "keyline-removal-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -135,7 +161,9 @@ public final class KeylineNode implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        raft.close();
+        if (raft != null) {
+            raft.close();
+        }
         LOG.info("member {} stopped", config.name());
     }
 }

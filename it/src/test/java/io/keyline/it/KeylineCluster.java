@@ -3,6 +3,7 @@ package io.keyline.it;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.keyline.api.etcdserverpb.ClusterGrpc;
 import io.keyline.api.etcdserverpb.HashKVRequest;
 import io.keyline.api.etcdserverpb.HashKVResponse;
 import io.keyline.api.etcdserverpb.KVGrpc;
@@ -58,6 +59,8 @@ public final class KeylineCluster implements AutoCloseable {
     private final List<Member> members = new ArrayList<>();
     private final String initialCluster;
     private final List<String> extraFlags;
+    /** Real etcd 3.4 members instead of Keyline ones, for differential cluster tests. */
+    private final boolean etcd;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** One member: fixed ports and dirs, a process that comes and goes. */
@@ -73,6 +76,8 @@ public final class KeylineCluster implements AutoCloseable {
         int starts;
         ManagedChannel channel;
         long memberId;
+        /** A member added to the running cluster starts with the cluster MemberAdd described. */
+        String joinCluster;
 
         Member(int index, int clientPort, int peerPort) {
             this.index = index;
@@ -88,20 +93,24 @@ public final class KeylineCluster implements AutoCloseable {
 
         List<String> command() {
             List<String> cmd = new ArrayList<>();
-            cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("-Xmx384m");
-            cmd.add("-XX:+UseSerialGC");
-            cmd.add("-XX:ErrorFile=" + root.resolve(name + "-hs_err_pid%p.log"));
-            cmd.add("-jar");
-            cmd.add(nodeJar().toString());
+            if (etcd) {
+                cmd.add(ServerProcess.ETCD_BINARY.toString());
+            } else {
+                cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+                cmd.add("-Xmx384m");
+                cmd.add("-XX:+UseSerialGC");
+                cmd.add("-XX:ErrorFile=" + root.resolve(name + "-hs_err_pid%p.log"));
+                cmd.add("-jar");
+                cmd.add(nodeJar().toString());
+            }
             cmd.add("--name=" + name);
             cmd.add("--data-dir=" + dataDir);
             cmd.add("--listen-client-urls=" + clientUrl());
             cmd.add("--advertise-client-urls=" + clientUrl());
             cmd.add("--listen-peer-urls=" + peerUrl());
             cmd.add("--initial-advertise-peer-urls=" + peerUrl());
-            cmd.add("--initial-cluster=" + initialCluster);
-            cmd.add("--initial-cluster-state=new");
+            cmd.add("--initial-cluster=" + (joinCluster == null ? initialCluster : joinCluster));
+            cmd.add("--initial-cluster-state=" + (joinCluster == null ? "new" : "existing"));
             cmd.add("--initial-cluster-token=keyline-it-" + label);
             cmd.add("--log-level=info");
             cmd.addAll(extraFlags);
@@ -125,8 +134,13 @@ public final class KeylineCluster implements AutoCloseable {
     }
 
     private KeylineCluster(String label, int size, List<String> extraFlags) {
+        this(label, size, extraFlags, false);
+    }
+
+    private KeylineCluster(String label, int size, List<String> extraFlags, boolean etcd) {
+        this.etcd = etcd;
         Path jar = ServerProcess.keylineJar();
-        if (!Files.isRegularFile(jar)) {
+        if (!etcd && !Files.isRegularFile(jar)) {
             throw new AssertionError("Keyline node jar not built: " + jar + " (mvn -B install -DskipTests)");
         }
         this.label = label;
@@ -213,7 +227,15 @@ public final class KeylineCluster implements AutoCloseable {
 
     /** Starts {@code size} members and waits until every one answers with a known leader. */
     public static KeylineCluster start(String label, int size, String... extraFlags) {
-        KeylineCluster c = new KeylineCluster(label, size, List.of(extraFlags));
+        return start(new KeylineCluster(label, size, List.of(extraFlags)));
+    }
+
+    /** The same cluster of real etcd 3.4 members, to compare with. */
+    public static KeylineCluster startEtcd(String label, int size, String... extraFlags) {
+        return start(new KeylineCluster(label, size, List.of(extraFlags), true));
+    }
+
+    private static KeylineCluster start(KeylineCluster c) {
         try {
             for (Member m : c.members) {
                 c.launch(m);
@@ -230,6 +252,28 @@ public final class KeylineCluster implements AutoCloseable {
 
     public int size() { return members.size(); }
     public String clientUrl(int i) { return members.get(i).clientUrl(); }
+    public String peerUrl(int i) { return members.get(i).peerUrl(); }
+    public String name(int i) { return members.get(i).name; }
+    public Etcdctl etcdctl(int i) { return new Etcdctl(clientUrl(i)); }
+
+    /** Reserves ports and a data dir for one more member (not started): its index. */
+    public int reserveMember() {
+        int[] ports = freePorts(2);
+        Member m = new Member(members.size(), ports[0], ports[1]);
+        members.add(m);
+        return m.index;
+    }
+
+    /**
+     * Starts reserved member i with {@code --initial-cluster-state existing} and the initial
+     * cluster MemberAdd printed for it; waits until it answers with a known leader.
+     */
+    public void startJoining(int i, String initialCluster) {
+        Member m = members.get(i);
+        m.joinCluster = initialCluster;
+        launch(m);
+        awaitReady(m);
+    }
     public Path logFile(int i) { return members.get(i).logFile; }
     public Path dataDir(int i) { return members.get(i).dataDir; }
 
@@ -310,6 +354,10 @@ public final class KeylineCluster implements AutoCloseable {
 
     public KVGrpc.KVFutureStub kvAsync(int i) {
         return KVGrpc.newFutureStub(members.get(i).channel());
+    }
+
+    public ClusterGrpc.ClusterBlockingStub cluster(int i) {
+        return ClusterGrpc.newBlockingStub(members.get(i).channel());
     }
 
     public MaintenanceGrpc.MaintenanceBlockingStub maintenance(int i) {
@@ -609,7 +657,7 @@ public final class KeylineCluster implements AutoCloseable {
     }
 
     /** Binds {@code n} sockets at once (so they differ) and skips any port this JVM handed out before. */
-    private static int[] freePorts(int n) {
+    static int[] freePorts(int n) {
         synchronized (USED_PORTS) {
             List<ServerSocket> held = new ArrayList<>();
             int[] ports = new int[n];

@@ -149,9 +149,8 @@ public final class KvStateMachine extends BaseStateMachine {
         return alarms.active();
     }
 
-    /** What a member announced about itself, once its announcement has been applied here. */
-    public java.util.Optional<io.keyline.api.etcdserverpb.Member> publishedMember(long memberId) {
-        return members.get(memberId);
+    MemberDirectory memberDirectory() {
+        return members;
     }
 
     public long snapshotsTaken() {
@@ -251,7 +250,8 @@ public final class KvStateMachine extends BaseStateMachine {
                 case DELETE_RANGE -> batch.deleteRange(request.getDeleteRange());
                 case TXN -> batch.txn(request.getTxn());
                 case COMPACTION -> batch.compact(request.getCompaction());
-                case PUBLISH -> members.apply(batch, request.getPublish());
+                case PUBLISH -> members.publish(batch, request.getPublish());
+                case MEMBERSHIP -> members.apply(batch, request.getMembership());
                 case ALARM -> alarms.apply(batch, request.getAlarm());
                 case LEASE_GRANT -> lessor.grant(batch, request.getLeaseGrant());
                 case LEASE_REVOKE -> lessor.revoke(batch, request.getLeaseRevoke());
@@ -269,6 +269,9 @@ public final class KvStateMachine extends BaseStateMachine {
      */
     @Override
     public CompletableFuture<Message> query(Message request) {
+        if (request.getContent().startsWith(MembershipQueries.PREFIX)) {
+            return MembershipQueries.answer(request, members, this::division);
+        }
         if (!request.getContent().equals(APPLIED_INDEX_QUERY.getContent())) {
             return answerLeaseQuery(request);
         }
@@ -303,6 +306,10 @@ public final class KvStateMachine extends BaseStateMachine {
     @Override
     public void notifyNotLeader(java.util.Collection<TransactionContext> pending) {
         lessor.demote();
+    }
+
+    private RaftServer.Division division() throws IOException {
+        return getServer().join().getDivision(getGroupId());
     }
 
     /** Completes when this member has applied the entry at {@code index}. */

@@ -11,6 +11,7 @@ import io.keyline.api.etcdserverpb.PutResponse;
 import io.keyline.api.etcdserverpb.TxnResponse;
 import io.keyline.keyspace.EtcdError;
 import io.keyline.replication.proto.LogResult;
+import io.keyline.replication.proto.MemberDirectoryState;
 import io.keyline.replication.proto.LogResults;
 
 /** Outcomes to and from the reply a leader sends for a forwarded entry. */
@@ -42,6 +43,8 @@ final class LogResultCodec {
                 r.setLeaseRevoked(revoked);
             } else if (o.response() instanceof LeaseCheckpointResponse checkpointed) {
                 r.setLeaseCheckpointed(checkpointed);
+            } else if (o.response() instanceof MemberDirectoryState members) {
+                r.setMembers(members);
             } else {
                 throw new IllegalStateException("unexpected response " + o.response().getClass());
             }
@@ -63,6 +66,7 @@ final class LogResultCodec {
                 case LEASE_GRANTED -> WriteOutcome.ok(r.getLeaseGranted());
                 case LEASE_REVOKED -> WriteOutcome.ok(r.getLeaseRevoked());
                 case LEASE_CHECKPOINTED -> WriteOutcome.ok(r.getLeaseCheckpointed());
+                case MEMBERS -> WriteOutcome.ok(r.getMembers());
                 case ERROR -> WriteOutcome.failed(EtcdError.valueOf(r.getError()));
                 case RESULT_NOT_SET -> null;
             };

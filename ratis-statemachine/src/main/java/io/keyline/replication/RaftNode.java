@@ -8,10 +8,18 @@ import io.keyline.keyspace.lease.Lease;
 import io.keyline.keyspace.mvcc.MvccStore;
 import io.keyline.replication.proto.LeaseQuery;
 import io.keyline.replication.proto.LeaseQueryResult;
+import io.keyline.api.etcdserverpb.Member;
+import io.keyline.replication.proto.MemberDirectoryState;
+import io.keyline.replication.proto.MembershipChange;
 import io.keyline.replication.proto.LogRequest;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,6 +41,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
@@ -44,6 +53,7 @@ import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.TimeDuration;
@@ -76,16 +86,19 @@ public final class RaftNode implements AutoCloseable {
 
     private RaftServer server;
     private GroupCommitProposer proposer;
-    /** Carries a follower's entries to the leader; null on a single-member cluster. */
+    /** Carries a follower's entries and read barriers to the leader it knows; see {@link #forwarder()}. */
     private RaftClient forwarder;
-    /** Carries a follower's lease queries to the leader's lessor; null on a single-member cluster. */
+    /** Carries a follower's lease queries to the leader's lessor; see {@link #leaseForwarder()}. */
     private RaftClient leaseForwarder;
+    private RaftPeerId leaseForwarderLeader;
     private final java.util.concurrent.ExecutorService leaseQueryThreads =
             java.util.concurrent.Executors.newFixedThreadPool(LEASE_QUERY_THREADS, r -> {
                 Thread t = new Thread(r, "keyline-lease-forwarder");
                 t.setDaemon(true);
                 return t;
             });
+    private RaftPeerId forwarderLeader;
+    private MembershipReconciler reconciler;
     private volatile boolean closed;
 
     public RaftNode(ReplicationConfig config) {
@@ -100,35 +113,18 @@ public final class RaftNode implements AutoCloseable {
         List<RaftPeer> peers = config.members().stream()
                 .map(p -> RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.address()).build())
                 .toList();
+        // A joining member starts outside the configuration: the leader brings it in (log or snapshot).
+        RaftGroup group = config.join() && fresh ? RaftGroup.valueOf(groupId) : RaftGroup.valueOf(groupId, peers);
         server = RaftServer.newBuilder()
                 .setServerId(peerId(config.self()))
-                .setGroup(RaftGroup.valueOf(groupId, peers))
+                .setGroup(group)
                 .setStateMachine(stateMachine)
                 .setProperties(properties())
                 .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
-        if (peers.size() > 1) {
-            forwarder = RaftClient.newBuilder()
-                    .setProperties(properties())
-                    .setRaftGroup(RaftGroup.valueOf(groupId, peers))
-                    .setClientId(ClientId.randomId())
-                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                            (int) (NO_LEADER_WAIT_MS / 50), TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
-                    .build();
-        }
-        if (peers.size() > 1) {
-            RaftProperties leaseQueries = properties();
-            RaftClientConfigKeys.Rpc.setRequestTimeout(leaseQueries,
-                    TimeDuration.valueOf(LEASE_QUERY_ATTEMPT_MS, TimeUnit.MILLISECONDS));
-            leaseForwarder = RaftClient.newBuilder()
-                    .setProperties(leaseQueries)
-                    .setRaftGroup(RaftGroup.valueOf(groupId, peers))
-                    .setClientId(ClientId.randomId())
-                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                            3, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
-                    .build();
-        }
+        reconciler = new MembershipReconciler(server, groupId, stateMachine.memberDirectory());
+        reconciler.start();
         proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, config.maxRequestBytes());
         stateMachine.lessor().start(this::write);
         LOG.info("raft member {} started on {} ({} storage)", peerId(config.self()), config.selfPeer().address(),
@@ -172,14 +168,14 @@ public final class RaftNode implements AutoCloseable {
 
     /** The leader proposes in-process; a follower forwards the whole entry to the leader's node. */
     private CompletableFuture<RaftClientReply> submit(ProposedEntry entry) {
-        if (forwarder != null && hasLeader() && !isLeader()) {
+        if (hasLeader() && !isLeader()) {
             return forward(entry);
         }
         return submitRequest(entry, RaftClientRequest.writeRequestType());
     }
 
     private CompletableFuture<RaftClientReply> forward(ProposedEntry entry) {
-        return forwarder.async().send(entry).thenApply(reply -> {
+        return forwarder().async().send(entry).thenApply(reply -> {
             if (reply.isSuccess()) {
                 try {
                     LogResultCodec.decodeInto(LogResults.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer()),
@@ -223,7 +219,7 @@ public final class RaftNode implements AutoCloseable {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             boolean leaderless = isLeaderless(cause);
-            if (leaderless && forwarder != null && request.getMessage() instanceof ProposedEntry entry
+            if (leaderless && request.getMessage() instanceof ProposedEntry entry
                     && hasLeader() && !isLeader()) {
                 forward(entry).whenComplete((fr, fe) -> {
                     if (fe != null) {
@@ -254,16 +250,179 @@ public final class RaftNode implements AutoCloseable {
      * waits to apply up to it: Ratis' own follower read needs an RPC its Netty transport lacks.
      */
     public CompletableFuture<Void> readBarrier() {
-        CompletableFuture<RaftClientReply> reply = forwarder != null && hasLeader() && !isLeader()
-                ? forwarder.async().sendReadOnly(KvStateMachine.APPLIED_INDEX_QUERY)
-                : submitRequest(KvStateMachine.APPLIED_INDEX_QUERY, RaftClientRequest.readRequestType());
+        return leaderQuery(KvStateMachine.APPLIED_INDEX_QUERY)
+                .thenApply(content -> content.asReadOnlyByteBuffer().getLong())
+                .thenCompose(stateMachine::awaitApplied);
+    }
+
+    /**
+     * A client aimed at the leader this member follows, over the current configuration's peers
+     * (members come and go). A new one is built when the leader changes, so a forward never waits
+     * on a leader that was removed or died; the old one closes once its requests can have ended.
+     */
+    private synchronized RaftClient forwarder() {
+        RaftPeerId leader = info().getLeaderId();
+        if (forwarder == null || !Objects.equals(leader, forwarderLeader)) {
+            retire(forwarder);
+            forwarder = leaderClient(properties(), RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                    (int) (NO_LEADER_WAIT_MS / 50), TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)), leader);
+            forwarderLeader = leader;
+        }
+        return forwarder;
+    }
+
+    /**
+     * Like {@link #forwarder()}, for lease queries: short attempts, so that a renewal never waits long
+     * on a leader that has gone (a keep-alive stream would give up).
+     */
+    private synchronized RaftClient leaseForwarder() {
+        RaftPeerId leader = info().getLeaderId();
+        if (leaseForwarder == null || !Objects.equals(leader, leaseForwarderLeader)) {
+            retire(leaseForwarder);
+            RaftProperties leaseQueries = properties();
+            RaftClientConfigKeys.Rpc.setRequestTimeout(leaseQueries,
+                    TimeDuration.valueOf(LEASE_QUERY_ATTEMPT_MS, TimeUnit.MILLISECONDS));
+            leaseForwarder = leaderClient(leaseQueries, RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                    3, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)), leader);
+            leaseForwarderLeader = leader;
+        }
+        return leaseForwarder;
+    }
+
+    /** An old client closes once its requests can have ended. */
+    private static void retire(RaftClient old) {
+        if (old != null) {
+            CompletableFuture.delayedExecutor(2 * FORWARD_TIMEOUT_MS, TimeUnit.MILLISECONDS).execute(() -> closeQuietly(old));
+        }
+    }
+
+    /** A client aimed at {@code leader} over the current configuration's peers, whose addresses win over the flags'. */
+    private RaftClient leaderClient(RaftProperties properties, org.apache.ratis.retry.RetryPolicy retry, RaftPeerId leader) {
+        Map<RaftPeerId, RaftPeer> byId = new LinkedHashMap<>();
+        config.members().forEach(p -> byId.put(peerId(p.id()),
+                RaftPeer.newBuilder().setId(peerId(p.id())).setAddress(p.address()).build()));
+        try {
+            server.getDivision(groupId).getRaftConf().getAllPeers(RaftPeerRole.FOLLOWER)
+                    .forEach(p -> byId.put(p.getId(), p));
+        } catch (IOException e) {
+            throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
+        }
+        return RaftClient.newBuilder()
+                .setProperties(properties)
+                .setRaftGroup(RaftGroup.valueOf(groupId, byId.values()))
+                .setLeaderId(leader)
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(retry)
+                .build();
+    }
+
+    private static void closeQuietly(RaftClient client) {
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.debug("closing a forwarding client", e);
+        }
+    }
+
+    /** Asks the leader's state machine, once it has confirmed its leadership. */
+    private CompletableFuture<ByteString> leaderQuery(Message query) {
+        CompletableFuture<RaftClientReply> reply = hasLeader() && !isLeader()
+                ? forwarder().async().sendReadOnly(query)
+                : submitRequest(query, RaftClientRequest.readRequestType());
         return reply.handle((r, error) -> {
             Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
             if (failure != null) {
                 throw mapFailure(failure);
             }
-            return r.getMessage().getContent().asReadOnlyByteBuffer().getLong();
-        }).thenCompose(stateMachine::awaitApplied);
+            return r.getMessage().getContent();
+        });
+    }
+
+    /**
+     * Proposes a membership change; completes with the members after it, or fails with etcd's
+     * error (nothing changed). The Raft configuration follows once it has applied.
+     */
+    public CompletableFuture<List<Member>> changeMembership(MembershipChange change) {
+        return write(LogRequest.newBuilder().setMembership(change).build()).thenApply(outcome -> {
+            if (outcome.failed()) {
+                throw new KeyspaceException(outcome.error());
+            }
+            reconciler.trigger();
+            return ((MemberDirectoryState) outcome.response()).getMembersList();
+        });
+    }
+
+    /** etcd's isLearnerReady, judged by the leader from how far the learner's log has come. */
+    public CompletableFuture<Boolean> learnerReady(long memberId) {
+        return leaderQuery(MembershipQueries.learnerReady(memberId)).thenApply(c -> c.byteAt(0) == 1);
+    }
+
+    /** The members as this member has applied them (etcd's order: by id). */
+    public List<Member> members() {
+        return stateMachine.memberDirectory().members();
+    }
+
+    /** Whether the initial cluster has been recorded in the log yet. */
+    public boolean membershipBootstrapped() {
+        return stateMachine.memberDirectory().bootstrapped();
+    }
+
+    /**
+     * etcd refuses to add a voter unless it is connected to every voting member; here, every voting
+     * member of the directory must be a voter of the Raft configuration (one added but never
+     * started is not).
+     */
+    public boolean votersAllInRaft() {
+        try {
+            Set<RaftPeerId> raftVoters = new HashSet<>();
+            server.getDivision(groupId).getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER)
+                    .forEach(p -> raftVoters.add(p.getId()));
+            return members().stream().filter(m -> !m.getIsLearner()).allMatch(m -> raftVoters.contains(peerId(m.getID())));
+        } catch (IOException e) {
+            throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
+        }
+    }
+
+    /** Snapshots this member sent to followers as leader (Ratis counts each completed install). */
+    public long snapshotsSent() {
+        try {
+            return ((org.apache.ratis.server.metrics.RaftServerMetricsImpl) server.getDivision(groupId)
+                    .getRaftServerMetrics()).getNumInstallSnapshot().getCount();
+        } catch (IOException e) {
+            throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
+        }
+    }
+
+    /** Voting members in the Raft configuration this member has. */
+    public int raftVoters() {
+        try {
+            return server.getDivision(groupId).getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER).size();
+        } catch (IOException e) {
+            throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
+        }
+    }
+
+    /** Whether the directory has this member as a learner (a Ratis listener). */
+    public boolean isLearner() {
+        return stateMachine.memberDirectory().get(config.self()).map(Member::getIsLearner).orElse(false);
+    }
+
+    /** Whether this member was removed from the cluster, as etcd checks before it shuts down. */
+    public boolean removedFromCluster() {
+        return stateMachine.memberDirectory().isRemoved(config.self());
+    }
+
+    /**
+     * Whether the Raft configuration this member knows still has it. A removed leader must stay
+     * until the configuration without it commits, or the others could be left without a quorum.
+     */
+    public boolean inRaftConfiguration() {
+        try {
+            return server.getDivision(groupId).getRaftConf()
+                    .getPeer(server.getId(), RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER) != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** etcd's LeaseRenew: the leader's lessor renews (never through the log); completes with the granted TTL. */
@@ -295,13 +454,13 @@ public final class RaftNode implements AutoCloseable {
 
     private void askLessor(LeaseQuery query, long deadline, CompletableFuture<LeaseQueryResult> result) {
         CompletableFuture<LeaseQueryResult> answer;
-        if (isLeader() || forwarder == null) {
+        if (isLeader()) {
             answer = stateMachine.lessor().answer(query);
         } else if (hasLeader()) {
             Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(query.toByteArray()));
             answer = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return leaseForwarder.io().sendReadOnlyNonLinearizable(message);
+                    return leaseForwarder().io().sendReadOnlyNonLinearizable(message);
                 } catch (IOException e) {
                     throw new CompletionException(e);
                 }
@@ -369,7 +528,9 @@ public final class RaftNode implements AutoCloseable {
         if (!isLeader()) {
             return CompletableFuture.failedFuture(new ReplicationException(ReplicationException.Kind.NOT_LEADER, null));
         }
-        boolean known = config.members().stream().anyMatch(p -> p.id() == targetMemberId);
+        boolean known = membershipBootstrapped()
+                ? members().stream().anyMatch(m -> m.getID() == targetMemberId && !m.getIsLearner())
+                : config.members().stream().anyMatch(p -> p.id() == targetMemberId);
         if (!known) {
             return CompletableFuture.failedFuture(
                     new ReplicationException(ReplicationException.Kind.BAD_LEADER_TRANSFEREE, null));
@@ -439,14 +600,21 @@ public final class RaftNode implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
+        if (reconciler != null) {
+            reconciler.close();
+        }
         if (proposer != null) {
             proposer.close();
         }
-        if (forwarder != null) {
-            forwarder.close();
+        synchronized (this) {
+            if (forwarder != null) {
+                forwarder.close();
+            }
         }
-        if (leaseForwarder != null) {
-            leaseForwarder.close();
+        synchronized (this) {
+            if (leaseForwarder != null) {
+                leaseForwarder.close();
+            }
         }
         leaseQueryThreads.shutdownNow();
         if (server != null) {

@@ -14,13 +14,15 @@ import java.util.List;
  * @param maxRequestBytes largest proposal accepted (--max-request-bytes)
  * @param leaseCheckpointIntervalMs how often the leader checkpoints remaining lease TTLs; 0 = never
  *        (--experimental-enable-lease-checkpoint, --experimental-lease-checkpoint-interval)
+ * @param join this member was added to a running cluster ({@code --initial-cluster-state existing}):
+ *     it starts outside the Raft configuration and waits for the leader to bring it in
  */
 public record ReplicationConfig(long self, List<Peer> members, long clusterId, Path raftDir, Path kvDir,
-        long snapshotCount, long catchupEntries, long maxRequestBytes, long leaseCheckpointIntervalMs) {
+        long snapshotCount, long catchupEntries, long maxRequestBytes, long leaseCheckpointIntervalMs, boolean join) {
 
     public ReplicationConfig(long self, List<Peer> members, long clusterId, Path raftDir, Path kvDir,
             long snapshotCount, long catchupEntries, long maxRequestBytes) {
-        this(self, members, clusterId, raftDir, kvDir, snapshotCount, catchupEntries, maxRequestBytes, 0);
+        this(self, members, clusterId, raftDir, kvDir, snapshotCount, catchupEntries, maxRequestBytes, 0, false);
     }
 
     public record Peer(long id, String host, int port) {

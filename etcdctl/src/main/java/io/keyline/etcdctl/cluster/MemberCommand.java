@@ -103,6 +103,7 @@ public final class MemberCommand implements Runnable {
                 throw CtlException.of(CtlException.EXIT_BAD_ARGS, "member peer urls not provided");
             }
             List<String> urls = Arrays.asList(peerUrls.split(",", -1));
+            PeerUrls.check(urls);
             MemberAddResponse resp;
             try (Connection c = ctl.connect()) {
                 resp = c.call(() -> c.cluster().memberAdd(
@@ -166,6 +167,7 @@ public final class MemberCommand implements Runnable {
                 throw CtlException.of(CtlException.EXIT_BAD_ARGS, "member peer urls not provided");
             }
             List<String> urls = Arrays.asList(peerUrls.split(",", -1));
+            PeerUrls.check(urls);
             try (Connection c = ctl.connect()) {
                 var resp = c.call(() -> c.cluster().memberUpdate(
                         MemberUpdateRequest.newBuilder().setID(id).addAllPeerURLs(urls).build()));

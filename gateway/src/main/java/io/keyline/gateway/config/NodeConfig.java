@@ -19,7 +19,7 @@ import java.util.Set;
 public record NodeConfig(String name, Path dataDir, List<URI> listenClientUrls, List<String> advertiseClientUrls,
         URI listenPeerUrl, List<Member> initialMembers, long memberId, long clusterId, String logLevel,
         long snapshotCount, long snapshotCatchupEntries, long maxRequestBytes, int maxTxnOps, long quotaBackendBytes,
-        Duration watchProgressNotifyInterval, long leaseCheckpointIntervalMs) {
+        Duration watchProgressNotifyInterval, long leaseCheckpointIntervalMs, boolean joinExisting) {
 
     /** etcd's default backend quota when --quota-backend-bytes is 0: 2 GiB. */
     public static final long DEFAULT_QUOTA_BYTES = 2L << 30;
@@ -85,7 +85,7 @@ public record NodeConfig(String name, Path dataDir, List<URI> listenClientUrls, 
         }
         return new NodeConfig(f.name, dataDir, listenClient, advertiseClient, listenPeer.get(0), List.copyOf(members),
                 self, clusterId, f.logLevel, f.snapshotCount, f.snapshotCatchupEntries, f.maxRequestBytes, f.maxTxnOps,
-                quota, progressInterval, leaseCheckpointMs);
+                quota, progressInterval, leaseCheckpointMs, f.initialClusterState.equals("existing"));
     }
 
     private static Map<String, List<String>> parseInitialCluster(String cluster) {

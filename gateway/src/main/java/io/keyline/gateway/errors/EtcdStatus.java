@@ -48,6 +48,25 @@ public final class EtcdStatus {
                 Status.INVALID_ARGUMENT.withDescription("mvcc: watcher range is empty"));
         KEYSPACE.put(EtcdError.WATCHER_DUPLICATE_ID,
                 Status.INVALID_ARGUMENT.withDescription("mvcc: duplicate watch ID provided on the WatchStream"));
+        KEYSPACE.put(EtcdError.MEMBER_EXIST,
+                Status.FAILED_PRECONDITION.withDescription("etcdserver: member ID already exist"));
+        KEYSPACE.put(EtcdError.PEER_URL_EXIST,
+                Status.FAILED_PRECONDITION.withDescription("etcdserver: Peer URLs already exists"));
+        // etcd 3.4 maps this one to its client-side error type, which gRPC sends as Unknown.
+        KEYSPACE.put(EtcdError.MEMBER_NOT_ENOUGH_STARTED, Status.UNKNOWN
+                .withDescription("etcdserver: re-configuration failed due to not enough started members"));
+        KEYSPACE.put(EtcdError.MEMBER_BAD_URLS,
+                Status.INVALID_ARGUMENT.withDescription("etcdserver: given member URLs are invalid"));
+        KEYSPACE.put(EtcdError.MEMBER_NOT_FOUND, Status.NOT_FOUND.withDescription("etcdserver: member not found"));
+        KEYSPACE.put(EtcdError.MEMBER_NOT_LEARNER,
+                Status.FAILED_PRECONDITION.withDescription("etcdserver: can only promote a learner member"));
+        KEYSPACE.put(EtcdError.LEARNER_NOT_READY, Status.FAILED_PRECONDITION
+                .withDescription("etcdserver: can only promote a learner member which is in sync with leader"));
+        KEYSPACE.put(EtcdError.UNHEALTHY_CLUSTER, Status.UNAVAILABLE.withDescription("etcdserver: unhealthy cluster"));
+        KEYSPACE.put(EtcdError.NOT_SUPPORTED_FOR_LEARNER,
+                Status.UNAVAILABLE.withDescription("etcdserver: rpc not supported for learner"));
+        KEYSPACE.put(EtcdError.TOO_MANY_LEARNERS,
+                Status.FAILED_PRECONDITION.withDescription("etcdserver: too many learner members in cluster"));
 
         REPLICATION.put(ReplicationException.Kind.NO_LEADER, Status.UNAVAILABLE.withDescription("etcdserver: no leader"));
         REPLICATION.put(ReplicationException.Kind.TIMEOUT,

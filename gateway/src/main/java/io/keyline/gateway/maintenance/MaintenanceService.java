@@ -65,6 +65,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
                     .setRaftIndex(raft.commitIndex())
                     .setRaftTerm(raft.term())
                     .setRaftAppliedIndex(raft.appliedIndex())
+                    .setIsLearner(raft.isLearner())
                     .addAllErrors(raft.stateMachine().activeAlarms().stream()
                             .map(a -> "memberID:" + Long.toUnsignedString(a.getMemberID()) + " alarm:" + a.getAlarm() + " ")
                             .toList())

@@ -33,6 +33,8 @@ public final class NodeMetrics {
         });
         gauge("etcd_debugging_mvcc_slow_watcher_total", () -> raft.stateMachine().watchHub().counts().unsynced());
         gauge("keyline_jvm_heap_used_bytes", () -> Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+        gauge("keyline_snapshots_sent_total", raft::snapshotsSent);
+        gauge("keyline_raft_voters", raft::raftVoters);
     }
 
     private void gauge(String name, Gauge<Number> gauge) {

@@ -1,0 +1,82 @@
+package io.keyline.replication;
+
+import io.keyline.replication.proto.MemberDirectoryState;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+
+/**
+ * Read-only questions about membership, asked through Ratis' linearizable read path so that the
+ * leader answers them: the member directory (for a member joining with
+ * {@code --initial-cluster-state existing}) and whether a learner has caught up (etcd's
+ * isLearnerReady, which only the leader can judge).
+ */
+final class MembershipQueries {
+    static final ByteString PREFIX = ByteString.copyFromUtf8("membership/");
+    static final Message MEMBERS = Message.valueOf(PREFIX.concat(ByteString.copyFromUtf8("members")));
+    private static final ByteString LEARNER_READY = PREFIX.concat(ByteString.copyFromUtf8("learner-ready/"));
+    /** etcd's readyPercent: a learner within 90% of the leader's log may be promoted. */
+    static final double READY_FRACTION = 0.9;
+
+    @FunctionalInterface
+    interface DivisionSource {
+        RaftServer.Division get() throws IOException;
+    }
+
+    private MembershipQueries() {
+    }
+
+    static Message learnerReady(long memberId) {
+        return Message.valueOf(LEARNER_READY.concat(ByteString.copyFrom(
+                ByteBuffer.allocate(Long.BYTES).putLong(0, memberId))));
+    }
+
+    static CompletableFuture<Message> answer(Message request, MemberDirectory members, DivisionSource division) {
+        ByteString content = request.getContent();
+        if (content.startsWith(LEARNER_READY)) {
+            long id = content.substring(LEARNER_READY.size()).asReadOnlyByteBuffer().getLong();
+            try {
+                boolean ready = isCaughtUp(division.get(), members, id);
+                return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(new byte[] {(byte) (ready ? 1 : 0)})));
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        MemberDirectoryState state = MemberDirectoryState.newBuilder().addAllMembers(members.members()).build();
+        return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(state.toByteArray())));
+    }
+
+    /**
+     * etcd answers "ready" for an id that is no learner (a voter, an unknown id) and lets the
+     * directory refuse it; a learner is ready once it has joined the Raft group as a listener and
+     * its log is within 90% of the leader's (one that never started is not).
+     */
+    private static boolean isCaughtUp(RaftServer.Division division, MemberDirectory members, long memberId) {
+        if (members.get(memberId).filter(m -> m.getIsLearner()).isEmpty()) {
+            return true;
+        }
+        RaftPeerId peer = RaftNode.peerId(memberId);
+        if (division.getRaftConf().getPeer(peer, RaftPeerRole.LISTENER) == null) {
+            return false;
+        }
+        long leaderIndex = -1;
+        long learnerIndex = -1;
+        for (CommitInfoProto info : division.getCommitInfos()) {
+            String id = info.getServer().getId().toString(StandardCharsets.UTF_8);
+            if (id.equals(division.getId().toString())) {
+                leaderIndex = info.getCommitIndex();
+            } else if (id.equals(peer.toString())) {
+                learnerIndex = info.getCommitIndex();
+            }
+        }
+        return learnerIndex >= 0 && learnerIndex >= leaderIndex * READY_FRACTION;
+    }
+}
