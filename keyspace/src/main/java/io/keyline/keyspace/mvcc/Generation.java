@@ -1,8 +1,5 @@
 package io.keyline.keyspace.mvcc;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * One life of a key: from the put that creates it to the delete (tombstone) that ends it. Every generation but
  * the last of a {@link KeyIndex} ends with its tombstone revision; the last one has none yet.
@@ -12,13 +9,13 @@ import java.util.List;
 final class Generation {
     long ver;
     Revision created;
-    final List<Revision> revs;
+    final Revisions revs;
 
     Generation() {
-        this(0, null, new ArrayList<>());
+        this(0, null, new Revisions());
     }
 
-    Generation(long ver, Revision created, List<Revision> revs) {
+    Generation(long ver, Revision created, Revisions revs) {
         this.ver = ver;
         this.created = created;
         this.revs = revs;
@@ -46,8 +43,9 @@ final class Generation {
         return -1;
     }
 
+    /** A copy a write batch may change; it shares the revisions' storage with this one. */
     Generation copy() {
-        return new Generation(ver, created, new ArrayList<>(revs));
+        return new Generation(ver, created, revs.share());
     }
 
     @Override

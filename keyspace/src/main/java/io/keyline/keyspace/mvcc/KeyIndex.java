@@ -79,9 +79,7 @@ final class KeyIndex {
         if (!generations.isEmpty()) {
             throw new IllegalStateException("restore of non-empty index of " + key.toStringUtf8());
         }
-        List<Revision> revs = new ArrayList<>();
-        revs.add(modified);
-        generations.add(new Generation(version, created, revs));
+        generations.add(new Generation(version, created, Revisions.of(modified)));
         this.modified = modified;
     }
 
@@ -150,7 +148,7 @@ final class KeyIndex {
         if (!g.isEmpty()) {
             int n = g.newestAtOrBefore(atRev);
             if (n > 0) {
-                g.revs.subList(0, n).clear();
+                g.revs.dropFirst(n);
             }
             if (g.revs.size() == 1 && gi != generations.size() - 1) {
                 gi++; // only the tombstone is left: the whole generation is history
