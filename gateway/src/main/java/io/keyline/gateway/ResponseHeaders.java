@@ -17,13 +17,7 @@ public final class ResponseHeaders {
 
     /** Keeps the revision the operation set; a request that set none reports the store's current revision. */
     public ResponseHeader fill(ResponseHeader fromStore) {
-        long revision = fromStore.getRevision() != 0 ? fromStore.getRevision() : raft.store().currentRevision();
-        return ResponseHeader.newBuilder()
-                .setClusterId(clusterId)
-                .setMemberId(memberId)
-                .setRevision(revision)
-                .setRaftTerm(raft.term())
-                .build();
+        return at(fromStore.getRevision() != 0 ? fromStore.getRevision() : raft.store().currentRevision());
     }
 
     /** A header reporting exactly {@code revision}, as etcd's watch responses do (0 included). */

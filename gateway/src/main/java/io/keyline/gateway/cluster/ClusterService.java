@@ -13,6 +13,7 @@ import io.keyline.api.etcdserverpb.MemberRemoveRequest;
 import io.keyline.api.etcdserverpb.MemberRemoveResponse;
 import io.keyline.api.etcdserverpb.MemberUpdateRequest;
 import io.keyline.api.etcdserverpb.MemberUpdateResponse;
+import io.keyline.gateway.Replies;
 import io.keyline.gateway.ResponseHeaders;
 import io.keyline.gateway.errors.EtcdStatus;
 import io.keyline.keyspace.EtcdError;
@@ -23,7 +24,6 @@ import io.keyline.replication.proto.MembershipChange;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -33,8 +33,6 @@ import java.util.function.Supplier;
  * follows. The member list is read after a read barrier, so it is linearizable.
  */
 public final class ClusterService extends ClusterGrpc.ClusterImplBase {
-    /** etcd's request timeout for a configuration change (plus its election slack). */
-    static final long REQUEST_TIMEOUT_SECONDS = 7;
 
     private final RaftNode raft;
     private final ResponseHeaders headers;
@@ -131,13 +129,6 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
     }
 
     private static <T> void reply(CompletableFuture<T> result, StreamObserver<T> out) {
-        result.orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((response, error) -> {
-            if (error != null) {
-                out.onError(EtcdStatus.of(error));
-            } else {
-                out.onNext(response);
-                out.onCompleted();
-            }
-        });
+        Replies.reply(result, Function.identity(), out);
     }
 }

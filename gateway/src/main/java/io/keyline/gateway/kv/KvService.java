@@ -14,6 +14,7 @@ import io.keyline.api.etcdserverpb.RangeRequest;
 import io.keyline.api.etcdserverpb.RangeResponse;
 import io.keyline.api.etcdserverpb.TxnRequest;
 import io.keyline.api.etcdserverpb.TxnResponse;
+import io.keyline.gateway.Replies;
 import io.keyline.gateway.ResponseHeaders;
 import io.keyline.gateway.errors.EtcdStatus;
 import io.keyline.keyspace.EtcdError;
@@ -27,9 +28,6 @@ import java.util.function.Function;
 
 /** etcd's KV service: validate, hand to Raft or the store, map errors, fill the header. */
 public final class KvService extends KVGrpc.KVImplBase {
-    /** etcd answers "request timed out" after about its request timeout plus two election timeouts. */
-    static final long REQUEST_TIMEOUT_SECONDS = 7;
-
     private final RaftNode raft;
     private final ResponseHeaders headers;
     private final int maxTxnOps;
@@ -53,7 +51,7 @@ public final class KvService extends KVGrpc.KVImplBase {
         CompletableFuture<Void> ready = request.getSerializable()
                 ? CompletableFuture.completedFuture(null)
                 : raft.readBarrier();
-        reply(ready.thenApply(v -> raft.store().range(request)),
+        Replies.reply(ready.thenApply(v -> raft.store().range(request)),
                 r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
     }
 
@@ -95,11 +93,10 @@ public final class KvService extends KVGrpc.KVImplBase {
         AlarmRequest raise = AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
                 .setMemberID(headers.memberId()).setAlarm(AlarmType.NOSPACE).build();
         raft.write(LogRequest.newBuilder().setAlarm(raise).build())
-                .orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .orTimeout(Replies.REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .whenComplete((ok, error) -> out.onError(EtcdStatus.of(EtcdError.NO_SPACE)));
     }
 
-    @SuppressWarnings("unchecked")
     private <T> void write(Runnable validation, LogRequest request, Function<T, T> withHeader,
             StreamObserver<T> out) {
         try {
@@ -108,27 +105,7 @@ public final class KvService extends KVGrpc.KVImplBase {
             out.onError(EtcdStatus.of(e));
             return;
         }
-        CompletableFuture<T> applied = raft.write(request).thenApply(outcome -> {
-            if (outcome.failed()) {
-                throw EtcdStatus.of(outcome.error());
-            }
-            return (T) outcome.response();
-        });
-        reply(applied, withHeader, out);
+        Replies.propose(raft, request, withHeader, out);
     }
 
-    private static <T> void reply(CompletableFuture<T> result, Function<T, T> withHeader, StreamObserver<T> out) {
-        result.orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((response, error) -> {
-            if (error != null) {
-                out.onError(EtcdStatus.of(error));
-                return;
-            }
-            try {
-                out.onNext(withHeader.apply(response));
-                out.onCompleted();
-            } catch (RuntimeException e) {
-                out.onError(EtcdStatus.of(e));
-            }
-        });
-    }
 }

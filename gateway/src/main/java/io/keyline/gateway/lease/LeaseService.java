@@ -14,6 +14,7 @@ import io.keyline.api.etcdserverpb.LeaseStatus;
 import io.keyline.api.etcdserverpb.LeaseTimeToLiveRequest;
 import io.keyline.api.etcdserverpb.LeaseTimeToLiveResponse;
 import io.keyline.api.etcdserverpb.ResponseHeader;
+import io.keyline.gateway.Replies;
 import io.keyline.gateway.ResponseHeaders;
 import io.keyline.gateway.errors.EtcdStatus;
 import io.keyline.keyspace.EtcdError;
@@ -24,16 +25,12 @@ import io.keyline.replication.proto.LogRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * etcd's Lease service. Grant and revoke go through the log (a server-chosen ID is picked here, before
  * proposing, as etcd does); keep-alive and time-to-live ask the leader's lessor; the list is local.
  */
 public final class LeaseService extends LeaseGrpc.LeaseImplBase {
-    /** As KvService: about etcd's request timeout plus two election timeouts. */
-    static final long REQUEST_TIMEOUT_SECONDS = 7;
-
     private final RaftNode raft;
     private final ResponseHeaders headers;
     private final LeaseIds ids;
@@ -47,13 +44,13 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     @Override
     public void leaseGrant(LeaseGrantRequest request, StreamObserver<LeaseGrantResponse> out) {
         LeaseGrantRequest withId = request.getID() != 0 ? request : request.toBuilder().setID(ids.next()).build();
-        propose(LogRequest.newBuilder().setLeaseGrant(withId).build(),
+        Replies.propose(raft, LogRequest.newBuilder().setLeaseGrant(withId).build(),
                 (LeaseGrantResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
     }
 
     @Override
     public void leaseRevoke(LeaseRevokeRequest request, StreamObserver<LeaseRevokeResponse> out) {
-        propose(LogRequest.newBuilder().setLeaseRevoke(request).build(),
+        Replies.propose(raft, LogRequest.newBuilder().setLeaseRevoke(request).build(),
                 (LeaseRevokeResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
     }
 
@@ -66,7 +63,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
             }
             throw new CompletionException(error);
         });
-        reply(answer, r -> r.toBuilder().setHeader(headers.current()).build(), out);
+        Replies.reply(answer, r -> r.toBuilder().setHeader(headers.current()).build(), out);
     }
 
     @Override
@@ -111,7 +108,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     /** Completes with whether the stream is still open. */
     private CompletableFuture<Boolean> renew(long id, StreamObserver<LeaseKeepAliveResponse> out) {
         ResponseHeader header = headers.current();
-        return raft.leaseRenew(id).orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS).handle((ttl, error) -> {
+        return raft.leaseRenew(id).orTimeout(Replies.REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS).handle((ttl, error) -> {
             if (error != null && !isLeaseNotFound(error)) {
                 out.onError(EtcdStatus.of(error));
                 return false;
@@ -134,28 +131,5 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
         return cause instanceof KeyspaceException ke && ke.error() == EtcdError.LEASE_NOT_FOUND;
     }
 
-    @SuppressWarnings("unchecked")
-    private <T> void propose(LogRequest request, Function<T, T> withHeader, StreamObserver<T> out) {
-        reply(raft.write(request).thenApply(outcome -> {
-            if (outcome.failed()) {
-                throw EtcdStatus.of(outcome.error());
-            }
-            return (T) outcome.response();
-        }), withHeader, out);
-    }
 
-    private static <T> void reply(CompletableFuture<T> result, Function<T, T> withHeader, StreamObserver<T> out) {
-        result.orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((response, error) -> {
-            if (error != null) {
-                out.onError(EtcdStatus.of(error));
-                return;
-            }
-            try {
-                out.onNext(withHeader.apply(response));
-                out.onCompleted();
-            } catch (RuntimeException e) {
-                out.onError(EtcdStatus.of(e));
-            }
-        });
-    }
 }
