@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * (Ratis stages it), where etcd counts a new voter in the quorum at once; until then it is listed
  * but "unstarted", and etcd's "unhealthy cluster" check keeps a second voter from being added.
  * A leader being removed hands its leadership to a remaining voter first, which then commits the
- * configuration without it.
+ * configuration without it. A promoted learner leaves the configuration for one step and comes
+ * back as a voter through Ratis' staging, the only path on which Ratis lets a new voter vote.
  */
 final class MembershipReconciler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MembershipReconciler.class);
@@ -111,17 +112,22 @@ final class MembershipReconciler implements AutoCloseable {
             handOver(division, voters, conf);
             return;
         }
+        // Ratis turns a listener into a voter without staging it, so the leader never marks it
+        // caught up and it stays unable to vote: a promoted learner is left out once, and the next
+        // round stages it as a new voter.
+        List<RaftPeer> nextVoters = voters.stream()
+                .filter(p -> conf.getPeer(p.getId(), RaftPeerRole.LISTENER) == null).toList();
         SetConfigurationRequest request = new SetConfigurationRequest(clientId, division.getId(), groupId,
                 callIds.incrementAndGet(), SetConfigurationRequest.Arguments.newBuilder()
-                        .setServersInNewConf(voters).setListenersInNewConf(listeners).build());
+                        .setServersInNewConf(nextVoters).setListenersInNewConf(listeners).build());
         server.setConfigurationAsync(request).whenComplete((reply, error) -> {
             inFlight.set(false);
             if (error == null && reply.isSuccess()) {
-                LOG.info("raft configuration now voters {} learners {}", ids(voters), ids(listeners));
+                LOG.info("raft configuration now voters {} learners {}", ids(nextVoters), ids(listeners));
                 trigger();
             } else {
                 // An added voter that has not started yet cannot be staged: try again later.
-                LOG.debug("raft configuration change to voters {} learners {} not done yet: {}", ids(voters),
+                LOG.debug("raft configuration change to voters {} learners {} not done yet: {}", ids(nextVoters),
                         ids(listeners), error != null ? error : reply.getException());
             }
         });
