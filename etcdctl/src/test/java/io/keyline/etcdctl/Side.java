@@ -30,11 +30,13 @@ final class Side {
         masks.put("127.0.0.1:" + etcd.peerPort, "127.0.0.1:PEERPORT");
     }
 
-    /** Registers an id under a name: its decimal, hex and zero-padded hex forms are masked. */
+    /** Registers an id under a name: its decimal, hex, zero-padded and space-padded hex forms are masked. */
     void id(String name, long v) {
         String hex = Long.toUnsignedString(v, 16);
         vars.put(name, hex);
         masks.put(String.format("%016x", v), "<" + name + ">");
+        // etcdctl pads with spaces (%16x): an id with a leading zero nibble prints one space wider.
+        masks.put(String.format("%16x", v), "<" + name + ">");
         masks.put(hex, "<" + name + ">");
         masks.put(Long.toUnsignedString(v), "<" + name + "#>");
     }
