@@ -72,6 +72,15 @@ public final class RaftNode implements AutoCloseable {
     private final KvStateMachine stateMachine;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
+    /** Answers linearizable reads off Ratis' threads, which complete queries while holding its locks. */
+    private final java.util.concurrent.ExecutorService readIndexThreads = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "keyline-read-index");
+                t.setDaemon(true);
+                return t;
+            });
+    private final ReadIndexBatcher readIndex = new ReadIndexBatcher(() -> leaderQuery(KvStateMachine.APPLIED_INDEX_QUERY)
+            .thenApply(content -> content.asReadOnlyByteBuffer().getLong()), readIndexThreads);
     /** How long a request waits for a leader before failing; below the gateway's request timeout. */
     static final long NO_LEADER_WAIT_MS = 5_000;
     static final long RETRY_INTERVAL_MS = 20;
@@ -248,11 +257,10 @@ public final class RaftNode implements AutoCloseable {
      * Completes once this member has applied everything committed before the call (ReadIndex). A
      * follower asks the leader, which confirms its leadership first, for its applied index and then
      * waits to apply up to it: Ratis' own follower read needs an RPC its Netty transport lacks.
+     * Reads that arrive together share one query.
      */
     public CompletableFuture<Void> readBarrier() {
-        return leaderQuery(KvStateMachine.APPLIED_INDEX_QUERY)
-                .thenApply(content -> content.asReadOnlyByteBuffer().getLong())
-                .thenCompose(stateMachine::awaitApplied);
+        return readIndex.readIndex().thenCompose(stateMachine::awaitApplied);
     }
 
     /**
@@ -617,6 +625,7 @@ public final class RaftNode implements AutoCloseable {
             }
         }
         leaseQueryThreads.shutdownNow();
+        readIndexThreads.shutdownNow();
         if (server != null) {
             server.close();
         }
