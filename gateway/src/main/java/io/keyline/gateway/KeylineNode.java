@@ -82,6 +82,7 @@ public final class KeylineNode implements AutoCloseable {
                     .forAddress(new InetSocketAddress(NodeConfig.bindHost(url), url.getPort()))
                     .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE,
                             Math.max(TRANSPORT_CAP_BYTES, 2 * (config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))))
+                    .callExecutor(new ProposalCallsInline())
                     .intercept(new MessageSizeLimit(config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))
                     .intercept(new RequireLeader(raft))
                     .intercept(new LearnerGuard(raft))
