@@ -25,6 +25,8 @@ public final class CompareMain implements Callable<Integer> {
     boolean quick;
     @Option(names = "--rounds", description = "rounds of every workload on each side (default 3; 1 with --quick)")
     Integer rounds;
+    @Option(names = "--warmup-rounds", description = "uncounted rounds of every workload on each side first (default 1; 0 with --quick)")
+    Integer warmupRounds;
     @Option(names = "--members", split = ",", description = "topologies, as member counts (default 1,3)")
     List<Integer> members = List.of(1, 3);
     @Option(names = "--only", description = "run only workloads whose name contains this text")
@@ -55,12 +57,14 @@ public final class CompareMain implements Callable<Integer> {
         }
         Settings s = new Settings(etcd, jar, List.of(keylineJavaOpts.trim().split("\\s+")), 90, runTimeout);
         int n = rounds != null ? rounds : quick ? 1 : 3;
+        int warmup = warmupRounds != null ? warmupRounds : quick ? 0 : 1;
         List<Workload> workloads = Workload.all(quick).stream().filter(w -> w.name().contains(only)).toList();
         RatioTable table = new RatioTable();
-        out.println("keyline-compare: " + workloads.size() + " workloads x " + n + " round(s), topologies " + members
+        out.println("keyline-compare: " + workloads.size() + " workloads x " + n + " round(s) after " + warmup
+                + " warm-up round(s), topologies " + members
                 + (quick ? " (quick)" : "") + "; load average at start: " + loadAverage());
         for (int m : members) {
-            topology(m, workloads, n, s, table);
+            topology(m, workloads, warmup, n, s, table);
         }
         out.println();
         out.println("load average at end: " + loadAverage() + " on " + Runtime.getRuntime().availableProcessors() + " cores");
@@ -70,7 +74,8 @@ public final class CompareMain implements Callable<Integer> {
         return 0;
     }
 
-    private void topology(int members, List<Workload> workloads, int rounds, Settings s, RatioTable table) throws Exception {
+    private void topology(int members, List<Workload> workloads, int warmup, int rounds, Settings s, RatioTable table)
+            throws Exception {
         String topo = members + (members == 1 ? " member" : " members");
         out.println();
         out.println("== " + topo + ": starting etcd and Keyline");
@@ -91,15 +96,20 @@ public final class CompareMain implements Callable<Integer> {
                     etcdSamples.add(new Sample());
                     keylineSamples.add(new Sample());
                 }
-                for (int round = 0; round < rounds; round++) {
+                // Warm-up rounds run the same workloads on both sides uncounted: the JVMs (Keyline's
+                // and the load generator's) reach compiled code, as a long-running server has.
+                for (int round = -warmup; round < rounds; round++) {
                     for (int i = 0; i < workloads.size(); i++) {
                         Workload w = workloads.get(i);
                         boolean etcdFirst = round % 2 == 0;
                         for (int side = 0; side < 2; side++) {
                             boolean isEtcd = (side == 0) == etcdFirst;
                             RunResult r = runner.run(w, isEtcd ? etcdCluster : keyline);
-                            (isEtcd ? etcdSamples : keylineSamples).get(i).add(r);
-                            out.printf(Locale.ROOT, "round %d %-27s %-7s %s%n", round + 1, w.name(),
+                            if (round >= 0) {
+                                (isEtcd ? etcdSamples : keylineSamples).get(i).add(r);
+                            }
+                            out.printf(Locale.ROOT, "%s %-27s %-7s %s%n",
+                                    round >= 0 ? "round " + (round + 1) : "warm-up", w.name(),
                                     isEtcd ? "etcd" : "keyline", describe(r));
                         }
                     }
