@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.slf4j.Logger;
@@ -17,13 +18,17 @@ import org.slf4j.LoggerFactory;
  * Group commit: the writes that arrive while earlier entries are in flight are packed into one
  * log entry, because Raft pays per entry, not per byte. An entry is cut as soon as the queue
  * drains (or a size cap is reached), so a lone writer waits for no timer. Up to
- * {@link #MAX_IN_FLIGHT} entries are pipelined; Ratis applies them in log order.
+ * {@link #MAX_IN_FLIGHT} entries are pipelined; Ratis applies them in log order. A follower keeps
+ * at most {@link #MAX_FORWARDS_IN_FLIGHT} forwarded entries out: Ratis' Netty server handles a
+ * forwarded entry on its connection's event loop until it commits, one at a time, so more would
+ * only queue there, while fewer, fuller entries carry what arrives meanwhile.
  */
 final class GroupCommitProposer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitProposer.class);
     /** etcd measures a proposal with its request header (id, user, auth revision); about this many bytes. */
     static final int ETCD_REQUEST_HEADER_BYTES = 14;
     static final int MAX_IN_FLIGHT = 32;
+    static final int MAX_FORWARDS_IN_FLIGHT = 2;
     static final int MAX_REQUESTS_PER_ENTRY = 1024;
     static final int MAX_BYTES_PER_ENTRY = 4 << 20;
 
@@ -33,14 +38,16 @@ final class GroupCommitProposer implements AutoCloseable {
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final Function<ProposedEntry, CompletableFuture<RaftClientReply>> submitter;
     private final Function<Throwable, RuntimeException> failureMapper;
+    private final BooleanSupplier forwarding;
     private final long maxRequestBytes;
     private final Thread thread;
     private volatile boolean closed;
 
     GroupCommitProposer(Function<ProposedEntry, CompletableFuture<RaftClientReply>> submitter,
-            Function<Throwable, RuntimeException> failureMapper, long maxRequestBytes) {
+            Function<Throwable, RuntimeException> failureMapper, BooleanSupplier forwarding, long maxRequestBytes) {
         this.submitter = submitter;
         this.failureMapper = failureMapper;
+        this.forwarding = forwarding;
         this.maxRequestBytes = maxRequestBytes;
         this.thread = new Thread(this::run, "keyline-proposer");
         this.thread.setDaemon(true);
@@ -71,8 +78,9 @@ final class GroupCommitProposer implements AutoCloseable {
                     batch.add(next);
                     bytes += next.request().getSerializedSize();
                 }
-                inFlight.acquire();
-                submit(List.copyOf(batch));
+                int permits = forwarding.getAsBoolean() ? MAX_IN_FLIGHT / MAX_FORWARDS_IN_FLIGHT : 1;
+                inFlight.acquire(permits);
+                submit(List.copyOf(batch), permits);
                 batch.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -82,7 +90,7 @@ final class GroupCommitProposer implements AutoCloseable {
         failAll(batch);
     }
 
-    private void submit(List<Pending> batch) {
+    private void submit(List<Pending> batch, int permits) {
         ProposedEntry entry = new ProposedEntry(batch.stream().map(Pending::request).toList());
         CompletableFuture<RaftClientReply> reply;
         try {
@@ -91,7 +99,7 @@ final class GroupCommitProposer implements AutoCloseable {
             reply = CompletableFuture.failedFuture(e);
         }
         reply.whenComplete((r, error) -> {
-            inFlight.release();
+            inFlight.release(permits);
             Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
             for (int i = 0; i < batch.size(); i++) {
                 WriteOutcome outcome = entry.outcomes()[i];

@@ -134,7 +134,8 @@ public final class RaftNode implements AutoCloseable {
         server.start();
         reconciler = new MembershipReconciler(server, groupId, stateMachine.memberDirectory());
         reconciler.start();
-        proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, config.maxRequestBytes());
+        proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, () -> hasLeader() && !isLeader(),
+                config.maxRequestBytes());
         stateMachine.lessor().start(this::write);
         LOG.info("raft member {} started on {} ({} storage)", peerId(config.self()), config.selfPeer().address(),
                 fresh ? "new" : "recovered");
