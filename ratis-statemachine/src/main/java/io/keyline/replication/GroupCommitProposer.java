@@ -71,6 +71,9 @@ final class GroupCommitProposer implements AutoCloseable {
         while (!closed) {
             try {
                 batch.add(queue.take());
+                // The entry is cut once it may leave, so it carries what arrived while it waited.
+                int permits = forwarding.getAsBoolean() ? MAX_IN_FLIGHT / MAX_FORWARDS_IN_FLIGHT : 1;
+                inFlight.acquire(permits);
                 int bytes = batch.get(0).request().getSerializedSize();
                 Pending next;
                 while (batch.size() < MAX_REQUESTS_PER_ENTRY && bytes < MAX_BYTES_PER_ENTRY
@@ -78,8 +81,6 @@ final class GroupCommitProposer implements AutoCloseable {
                     batch.add(next);
                     bytes += next.request().getSerializedSize();
                 }
-                int permits = forwarding.getAsBoolean() ? MAX_IN_FLIGHT / MAX_FORWARDS_IN_FLIGHT : 1;
-                inFlight.acquire(permits);
                 submit(List.copyOf(batch), permits);
                 batch.clear();
             } catch (InterruptedException e) {
