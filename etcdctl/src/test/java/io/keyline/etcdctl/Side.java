@@ -35,8 +35,9 @@ final class Side {
         String hex = Long.toUnsignedString(v, 16);
         vars.put(name, hex);
         masks.put(String.format("%016x", v), "<" + name + ">");
-        // etcdctl pads with spaces (%16x): an id with a leading zero nibble prints one space wider.
-        masks.put(String.format("%16x", v), "<" + name + ">");
+        // Where etcdctl pads (%16x after a space), an id with a leading zero nibble prints one space
+        // wider; where it does not (types.ID), the bare form below matches.
+        masks.put(" " + String.format("%16x", v), " <" + name + ">");
         masks.put(hex, "<" + name + ">");
         masks.put(Long.toUnsignedString(v), "<" + name + "#>");
     }

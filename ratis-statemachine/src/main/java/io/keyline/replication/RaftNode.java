@@ -167,6 +167,7 @@ public final class RaftNode implements AutoCloseable {
         // Ratis logs each commit-index advance as an entry of its own: a second fsync per lone write,
         // but also what makes the leader tell followers the new commit index at once. Without it
         // they learn it from the next heartbeat, and a watcher on a follower waited 500 ms.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, true);
         // etcd resumes after any pause (SIGSTOP, a long GC); Ratis would close the server after 60 s.
         RaftServerConfigKeys.setCloseThreshold(p, TimeDuration.valueOf(365, TimeUnit.DAYS));
         // A forwarded entry waits for commit like a local one; the gateway's own timeout answers the client.
