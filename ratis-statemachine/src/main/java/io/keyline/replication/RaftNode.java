@@ -135,7 +135,7 @@ public final class RaftNode implements AutoCloseable {
         server.start();
         reconciler = new MembershipReconciler(server, groupId, stateMachine.memberDirectory());
         reconciler.start();
-        proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, () -> hasLeader() && !isLeader(),
+        proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, this::forwardsToLeader,
                 config.maxRequestBytes());
         stateMachine.lessor().start(this::write);
         LOG.info("raft member {} started on {} ({} storage)", peerId(config.self()), config.selfPeer().address(),
@@ -181,9 +181,14 @@ public final class RaftNode implements AutoCloseable {
         return RaftPeerId.valueOf(Long.toHexString(memberId));
     }
 
+    /** A follower that knows its leader sends proposals and queries there; a leader keeps them. */
+    private boolean forwardsToLeader() {
+        return hasLeader() && !isLeader();
+    }
+
     /** The leader proposes in-process; a follower forwards the whole entry to the leader's node. */
     private CompletableFuture<RaftClientReply> submit(ProposedEntry entry) {
-        if (hasLeader() && !isLeader()) {
+        if (forwardsToLeader()) {
             return forward(entry);
         }
         return submitRequest(entry, RaftClientRequest.writeRequestType());
@@ -237,7 +242,7 @@ public final class RaftNode implements AutoCloseable {
                     ? failure.getCause() : failure;
             boolean leaderless = isLeaderless(cause);
             if (leaderless && request.getMessage() instanceof ProposedEntry entry
-                    && hasLeader() && !isLeader()) {
+                    && forwardsToLeader()) {
                 forward(entry).whenComplete((fr, fe) -> {
                     if (fe != null) {
                         result.completeExceptionally(fe);
@@ -342,7 +347,7 @@ public final class RaftNode implements AutoCloseable {
 
     /** Asks the leader's state machine, once it has confirmed its leadership. */
     private CompletableFuture<ByteString> leaderQuery(Message query) {
-        CompletableFuture<RaftClientReply> reply = hasLeader() && !isLeader()
+        CompletableFuture<RaftClientReply> reply = forwardsToLeader()
                 ? forwarder().async().sendReadOnly(query)
                 : submitRequest(query, RaftClientRequest.readRequestType());
         return reply.handle((r, error) -> {
