@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 final class ClusterMask {
     private static final Pattern ADDED = Pattern.compile("Member +([0-9a-f]+) added to cluster");
-    private static final Pattern CLUSTER = Pattern.compile("cluster [0-9a-f]+\\b");
+    private static final Pattern CLUSTER = Pattern.compile("cluster +[0-9a-f]+\\b");
     private static final Pattern TS = Pattern.compile("\"ts\":\"[^\"]*\"");
     private static final Pattern CLIENT_UUID = Pattern.compile("client-[0-9a-f]{8}-[0-9a-f-]{27}");
     private static final Pattern TOOK = Pattern.compile("took = [0-9.]+[a-zµ]+");
