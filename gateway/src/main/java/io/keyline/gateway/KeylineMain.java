@@ -3,6 +3,7 @@ package io.keyline.gateway;
 import io.keyline.gateway.config.EtcdFlags;
 import io.keyline.gateway.config.NodeConfig;
 import io.keyline.gateway.snapshot.SnapshotRestoreCommand;
+import io.keyline.replication.CommonPoolFloor;
 import picocli.CommandLine;
 
 /**
@@ -14,6 +15,7 @@ public final class KeylineMain {
     }
 
     public static void main(String[] args) throws Exception {
+        CommonPoolFloor.apply();
         if (args.length >= 2 && args[0].equals("snapshot") && args[1].equals("restore")) {
             System.exit(restore(java.util.Arrays.copyOfRange(args, 2, args.length)));
         }
