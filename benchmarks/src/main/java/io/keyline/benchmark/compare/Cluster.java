@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -77,21 +76,19 @@ final class Cluster implements AutoCloseable {
             String c = "http://127.0.0.1:" + client[i];
             String p = "http://127.0.0.1:" + peer[i];
             List<String> cmd = new ArrayList<>();
-            if (kind == Kind.ETCD) {
-                cmd.add(s.etcdBinary().toString());
-            } else {
-                cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-                cmd.addAll(s.keylineJvmOpts());
-                cmd.add("-jar");
-                cmd.add(s.keylineJar().toString());
-            }
+            cmd.add((kind == Kind.ETCD ? s.etcdBinary() : s.keylineLauncher()).toString());
             cmd.addAll(List.of("--name=m" + i, "--data-dir=" + dir.resolve("m" + i + ".data"),
                     "--listen-client-urls=" + c, "--advertise-client-urls=" + c,
                     "--listen-peer-urls=" + p, "--initial-advertise-peer-urls=" + p,
                     "--initial-cluster=" + String.join(",", initial), "--initial-cluster-state=new",
                     "--initial-cluster-token=compare-" + kind.name().toLowerCase()));
-            Process proc = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(logOf(i).toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logOf(i).toFile());
+            if (kind == Kind.KEYLINE) {
+                // bin/keyline execs java, so the process measured is the member's JVM
+                builder.environment().put("KEYLINE_JAR", s.keylineJar().toString());
+                builder.environment().put("KEYLINE_JAVA_OPTS", s.keylineJavaOpts());
+            }
+            Process proc = builder.start();
             processes.add(proc);
             endpoints.add("127.0.0.1:" + client[i]);
         }

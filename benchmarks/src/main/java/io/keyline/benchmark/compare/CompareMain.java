@@ -35,7 +35,7 @@ public final class CompareMain implements Callable<Integer> {
     Path etcd = Paths.get("/usr/bin/etcd");
     @Option(names = "--keyline-jar", description = "Keyline node jar (default <repo>/gateway/target/keyline.jar)")
     Path keylineJar;
-    @Option(names = "--keyline-java-opts", description = "JVM options of each Keyline member (default -Xmx512m)")
+    @Option(names = "--keyline-java-opts", description = "JVM options each Keyline member adds to bin/keyline's (default -Xmx512m)")
     String keylineJavaOpts = "-Xmx512m";
     @Option(names = "--run-timeout", description = "seconds one benchmark run may take (default 300)")
     int runTimeout = 300;
@@ -55,7 +55,8 @@ public final class CompareMain implements Callable<Integer> {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("Keyline jar not found at " + jar + " (mvn -B -DskipTests install)");
         }
-        Settings s = new Settings(etcd, jar, List.of(keylineJavaOpts.trim().split("\\s+")), 90, runTimeout);
+        Path launcher = repoHome().resolve("bin/keyline");
+        Settings s = new Settings(etcd, launcher, jar, keylineJavaOpts.trim(), 90, runTimeout);
         int n = rounds != null ? rounds : quick ? 1 : 3;
         int warmup = warmupRounds != null ? warmupRounds : quick ? 0 : 1;
         List<Workload> workloads = Workload.all(quick).stream().filter(w -> w.name().contains(only)).toList();
