@@ -23,6 +23,7 @@ import io.keyline.keyspace.quota.SpaceQuota;
 import io.keyline.replication.RaftNode;
 import io.keyline.replication.proto.LogRequest;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -32,12 +33,15 @@ public final class KvService extends KVGrpc.KVImplBase {
     private final ResponseHeaders headers;
     private final int maxTxnOps;
     private final SpaceQuota quota;
+    private final Executor wideReads;
 
-    public KvService(RaftNode raft, ResponseHeaders headers, int maxTxnOps, SpaceQuota quota) {
+    /** {@code wideReads} runs serializable reads of more than one key off the transport thread. */
+    public KvService(RaftNode raft, ResponseHeaders headers, int maxTxnOps, SpaceQuota quota, Executor wideReads) {
         this.raft = raft;
         this.headers = headers;
         this.maxTxnOps = maxTxnOps;
         this.quota = quota;
+        this.wideReads = wideReads;
     }
 
     @Override
@@ -48,11 +52,16 @@ public final class KvService extends KVGrpc.KVImplBase {
             out.onError(EtcdStatus.of(e));
             return;
         }
-        CompletableFuture<Void> ready = request.getSerializable()
-                ? CompletableFuture.completedFuture(null)
-                : raft.readBarrier();
-        Replies.reply(ready.thenApply(v -> raft.store().range(request)),
-                r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
+        CompletableFuture<RangeResponse> read;
+        if (!request.getSerializable()) {
+            read = raft.readBarrier().thenApply(v -> raft.store().range(request));
+        } else if (request.getRangeEnd().isEmpty()) {
+            // one key at most: cheap enough for the transport thread this call arrived on
+            read = CompletableFuture.completedFuture(null).thenApply(v -> raft.store().range(request));
+        } else {
+            read = CompletableFuture.supplyAsync(() -> raft.store().range(request), wideReads);
+        }
+        Replies.reply(read, r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
     }
 
     @Override
