@@ -42,7 +42,7 @@ public final class KeylineNode implements AutoCloseable {
     static final long REMOVED_STOP_DELAY_MS = 1_000;
     /** A removed leader waits this long at most for the configuration without it to commit. */
     static final long REMOVED_CONF_WAIT_MS = 15_000;
-    /** Workers that run gRPC calls off the transport threads (those {@link InlineCalls} does not keep). */
+    /** Workers that run gRPC calls off the transport threads (those {@link CallThreads} does not keep). */
     static final int CALL_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     private final NodeConfig config;
@@ -92,11 +92,11 @@ public final class KeylineNode implements AutoCloseable {
                     .forAddress(new InetSocketAddress(NodeConfig.bindHost(url), url.getPort()))
                     .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE,
                             Math.max(TRANSPORT_CAP_BYTES, 2 * (config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))))
-                    .executor(callExecutor)
-                    .callExecutor(new InlineCalls())
+                    .directExecutor()
                     .intercept(new MessageSizeLimit(config.maxRequestBytes() + GRPC_OVERHEAD_BYTES))
                     .intercept(new RequireLeader(raft))
                     .intercept(new LearnerGuard(raft))
+                    .intercept(new CallThreads(callExecutor))
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .protocolNegotiator(new HttpSniffingNegotiator(() -> new HttpEndpoints(raft, metrics)))
