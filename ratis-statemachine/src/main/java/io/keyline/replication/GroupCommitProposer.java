@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * log entry, because Raft pays per entry, not per byte. An entry is cut as soon as the queue
  * drains (or a size cap is reached), so a lone writer waits for no timer. Up to
  * {@link #MAX_IN_FLIGHT} entries are pipelined; Ratis applies them in log order. A follower keeps
- * at most {@link #MAX_FORWARDS_IN_FLIGHT} forwarded entries out: Ratis' Netty server handles a
- * forwarded entry on its connection's event loop until it commits, one at a time, so more would
- * only queue there, while fewer, fuller entries carry what arrives meanwhile.
+ * at most {@link #MAX_FORWARDS_IN_FLIGHT} forwarded entries out, each on a connection of its own
+ * (see RaftNode): fewer, fuller entries carry what arrives meanwhile (four, on four connections:
+ * 3-member put at 100 clients 6.8k req/s against 7.5-8.0k).
  */
 final class GroupCommitProposer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitProposer.class);

@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import io.keyline.replication.proto.LogResults;
@@ -86,6 +87,8 @@ public final class RaftNode implements AutoCloseable {
     static final long NO_LEADER_WAIT_MS = 5_000;
     static final long RETRY_INTERVAL_MS = 20;
     static final long FORWARD_TIMEOUT_MS = 10_000;
+    /** One connection per forwarded entry a follower may have out, and one for its read barriers. */
+    static final int FORWARD_CONNECTIONS = GroupCommitProposer.MAX_FORWARDS_IN_FLIGHT + 1;
     /**
      * Lease queries have their own client, used through Ratis' blocking API with a short timeout: the
      * async client orders its requests, so one sent to a leader that just died would hold up every
@@ -96,8 +99,14 @@ public final class RaftNode implements AutoCloseable {
 
     private RaftServer server;
     private GroupCommitProposer proposer;
-    /** Carries a follower's entries and read barriers to the leader it knows; see {@link #forwarder()}. */
-    private RaftClient forwarder;
+    /**
+     * Carry a follower's entries (each on an idle one) and, on the last, its read barriers to the
+     * leader it knows; see {@link #forwarder(int)}. Ratis' Netty server handles a client request on
+     * its connection's event loop until it is answered, so requests sharing a connection wait for
+     * each other: one connection, 3-member put at 100 clients 6.2-6.9k req/s; these, 7.5-8.0k.
+     */
+    private final RaftClient[] forwarders = new RaftClient[FORWARD_CONNECTIONS];
+    private final AtomicIntegerArray forwardsOut = new AtomicIntegerArray(FORWARD_CONNECTIONS - 1);
     /** Carries a follower's lease queries to the leader's lessor; see {@link #leaseForwarder()}. */
     private RaftClient leaseForwarder;
     private RaftPeerId leaseForwarderLeader;
@@ -195,7 +204,15 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private CompletableFuture<RaftClientReply> forward(ProposedEntry entry) {
-        return forwarder().async().send(entry).thenApply(reply -> {
+        int connection = idlestEntryConnection();
+        forwardsOut.incrementAndGet(connection);
+        CompletableFuture<RaftClientReply> sent;
+        try {
+            sent = forwarder(connection).async().send(entry);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.whenComplete((r, e) -> forwardsOut.decrementAndGet(connection)).thenApply(reply -> {
             if (reply.isSuccess()) {
                 try {
                     LogResultCodec.decodeInto(LogResults.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer()),
@@ -276,20 +293,35 @@ public final class RaftNode implements AutoCloseable {
         return readIndex.readIndex().thenCompose(stateMachine::awaitApplied);
     }
 
+    private int idlestEntryConnection() {
+        int best = 0;
+        for (int i = 1; i < forwardsOut.length(); i++) {
+            if (forwardsOut.get(i) < forwardsOut.get(best)) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     /**
      * A client aimed at the leader this member follows, over the current configuration's peers
      * (members come and go). A new one is built when the leader changes, so a forward never waits
      * on a leader that was removed or died; the old one closes once its requests can have ended.
      */
-    private synchronized RaftClient forwarder() {
+    private synchronized RaftClient forwarder(int connection) {
         RaftPeerId leader = info().getLeaderId();
-        if (forwarder == null || !Objects.equals(leader, forwarderLeader)) {
-            retire(forwarder);
-            forwarder = leaderClient(properties(), RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                    (int) (NO_LEADER_WAIT_MS / 50), TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)), leader);
+        if (!Objects.equals(leader, forwarderLeader)) {
+            for (int i = 0; i < forwarders.length; i++) {
+                retire(forwarders[i]);
+                forwarders[i] = null;
+            }
             forwarderLeader = leader;
         }
-        return forwarder;
+        if (forwarders[connection] == null) {
+            forwarders[connection] = leaderClient(properties(), RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                    (int) (NO_LEADER_WAIT_MS / 50), TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)), leader);
+        }
+        return forwarders[connection];
     }
 
     /**
@@ -348,7 +380,7 @@ public final class RaftNode implements AutoCloseable {
     /** Asks the leader's state machine, once it has confirmed its leadership. */
     private CompletableFuture<ByteString> leaderQuery(Message query) {
         CompletableFuture<RaftClientReply> reply = forwardsToLeader()
-                ? forwarder().async().sendReadOnly(query)
+                ? forwarder(FORWARD_CONNECTIONS - 1).async().sendReadOnly(query)
                 : submitRequest(query, RaftClientRequest.readRequestType());
         return reply.handle((r, error) -> {
             Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
@@ -628,8 +660,10 @@ public final class RaftNode implements AutoCloseable {
             proposer.close();
         }
         synchronized (this) {
-            if (forwarder != null) {
-                forwarder.close();
+            for (RaftClient f : forwarders) {
+                if (f != null) {
+                    closeQuietly(f);
+                }
             }
         }
         synchronized (this) {
