@@ -51,7 +51,7 @@ public final class MvccStore implements AutoCloseable {
     private static final byte[] KEY_BUCKET = "key".getBytes(StandardCharsets.UTF_8);
 
     static {
-        RocksDB.loadLibrary();
+        RocksLibrary.load();
     }
 
     private final Path dir;
