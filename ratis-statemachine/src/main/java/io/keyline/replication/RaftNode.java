@@ -89,6 +89,7 @@ public final class RaftNode implements AutoCloseable {
     static final long FORWARD_TIMEOUT_MS = 10_000;
     /** One connection per forwarded entry a follower may have out, and one for its read barriers. */
     static final int FORWARD_CONNECTIONS = GroupCommitProposer.MAX_FORWARDS_IN_FLIGHT + 1;
+    private static final int READ_BARRIER_CONNECTION = FORWARD_CONNECTIONS - 1;
     /**
      * Lease queries have their own client, used through Ratis' blocking API with a short timeout: the
      * async client orders its requests, so one sent to a leader that just died would hold up every
@@ -100,13 +101,13 @@ public final class RaftNode implements AutoCloseable {
     private RaftServer server;
     private GroupCommitProposer proposer;
     /**
-     * Carry a follower's entries (each on an idle one) and, on the last, its read barriers to the
+     * Carry a follower's entries (each on an idle one) and, on their own, its read barriers to the
      * leader it knows; see {@link #forwarder(int)}. Ratis' Netty server handles a client request on
      * its connection's event loop until it is answered, so requests sharing a connection wait for
      * each other: one connection, 3-member put at 100 clients 6.2-6.9k req/s; these, 7.5-8.0k.
      */
     private final RaftClient[] forwarders = new RaftClient[FORWARD_CONNECTIONS];
-    private final AtomicIntegerArray forwardsOut = new AtomicIntegerArray(FORWARD_CONNECTIONS - 1);
+    private final AtomicIntegerArray forwardsOut = new AtomicIntegerArray(READ_BARRIER_CONNECTION);
     /** Carries a follower's lease queries to the leader's lessor; see {@link #leaseForwarder()}. */
     private RaftClient leaseForwarder;
     private RaftPeerId leaseForwarderLeader;
@@ -380,7 +381,7 @@ public final class RaftNode implements AutoCloseable {
     /** Asks the leader's state machine, once it has confirmed its leadership. */
     private CompletableFuture<ByteString> leaderQuery(Message query) {
         CompletableFuture<RaftClientReply> reply = forwardsToLeader()
-                ? forwarder(FORWARD_CONNECTIONS - 1).async().sendReadOnly(query)
+                ? forwarder(READ_BARRIER_CONNECTION).async().sendReadOnly(query)
                 : submitRequest(query, RaftClientRequest.readRequestType());
         return reply.handle((r, error) -> {
             Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** etcd's KV service: validate, hand to Raft or the store, map errors, fill the header. */
 public final class KvService extends KVGrpc.KVImplBase {
@@ -52,16 +53,12 @@ public final class KvService extends KVGrpc.KVImplBase {
             out.onError(EtcdStatus.of(e));
             return;
         }
-        CompletableFuture<RangeResponse> read;
-        if (!request.getSerializable()) {
-            read = raft.readBarrier().thenApply(v -> raft.store().range(request));
-        } else if (request.getRangeEnd().isEmpty()) {
-            // one key at most: cheap enough for the transport thread this call arrived on
-            read = CompletableFuture.completedFuture(null).thenApply(v -> raft.store().range(request));
-        } else {
-            read = CompletableFuture.supplyAsync(() -> raft.store().range(request), wideReads);
-        }
-        Replies.reply(read, r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
+        Supplier<RangeResponse> read = () -> raft.store().range(request);
+        CompletableFuture<RangeResponse> result = !request.getSerializable()
+                ? raft.readBarrier().thenApply(v -> read.get())
+                // one key at most is cheap enough for the transport thread this call arrived on
+                : CompletableFuture.supplyAsync(read, request.getRangeEnd().isEmpty() ? Runnable::run : wideReads);
+        Replies.reply(result, r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
     }
 
     @Override
