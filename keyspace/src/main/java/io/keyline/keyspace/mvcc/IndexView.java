@@ -10,5 +10,17 @@ interface IndexView {
     KeyIndex get(ByteString key);
 
     /** Visits the indexes of the keys in {@code range} in key order until {@code visitor} returns false. */
-    void forEach(KeyRange range, Predicate<KeyIndex> visitor);
+    default void forEach(KeyRange range, Predicate<KeyIndex> visitor) {
+        if (range.single()) {
+            KeyIndex ki = get(range.start());
+            if (ki != null) {
+                visitor.test(ki);
+            }
+            return;
+        }
+        forEachInInterval(range, visitor);
+    }
+
+    /** {@link #forEach} for a range that is not a single key, which {@link #get} answers without ordering. */
+    void forEachInInterval(KeyRange range, Predicate<KeyIndex> visitor);
 }

@@ -171,6 +171,16 @@ final class KeyIndex {
         return generations.isEmpty() || (generations.size() == 1 && generations.get(0).isEmpty());
     }
 
+    /**
+     * Takes over the history of {@code changed}, a copy of this index a batch wrote to, so the committed index
+     * keeps this object; the copy must not be used afterwards.
+     */
+    void adopt(KeyIndex changed) {
+        generations.clear();
+        generations.addAll(changed.generations);
+        modified = changed.modified;
+    }
+
     KeyIndex copy() {
         List<Generation> gens = new ArrayList<>(generations.size());
         for (Generation g : generations) {

@@ -14,7 +14,8 @@ import java.util.NavigableMap;
  * @param end exclusive upper bound, or null for "no upper bound"; ignored when {@code single}
  */
 record KeyRange(ByteString start, ByteString end, boolean single) {
-    static final Comparator<ByteString> ORDER = ByteString.unsignedLexicographicalComparator();
+    /** Unsigned byte order, as etcd's btree; protobuf's own comparator allocates two iterators per call. */
+    static final Comparator<ByteString> ORDER = KeyRange::compareUnsigned;
     private static final ByteString ZERO = ByteString.copyFrom(new byte[] {0});
 
     static KeyRange of(ByteString key, ByteString rangeEnd) {
@@ -29,6 +30,18 @@ record KeyRange(ByteString start, ByteString end, boolean single) {
 
     static KeyRange single(ByteString key) {
         return new KeyRange(key, null, true);
+    }
+
+    private static int compareUnsigned(ByteString a, ByteString b) {
+        int n = Math.min(a.size(), b.size());
+        for (int i = 0; i < n; i++) {
+            int x = a.byteAt(i) & 0xff;
+            int y = b.byteAt(i) & 0xff;
+            if (x != y) {
+                return x - y;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
     }
 
     /** The entries of {@code map} (ordered by {@link #ORDER}) inside this range. */

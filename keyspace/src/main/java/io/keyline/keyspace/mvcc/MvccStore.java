@@ -157,7 +157,7 @@ public final class MvccStore implements AutoCloseable {
                         // the store may be compacted: creation and version come from the stored value
                         ki = new KeyIndex(kv.getKey());
                         ki.restore(new Revision(kv.getCreateRevision(), 0), rev, kv.getVersion());
-                        index.replace(ki);
+                        index.publish(ki);
                     } else {
                         ki.put(rev);
                     }

@@ -36,7 +36,7 @@ final class OverlayIndex implements IndexView {
     }
 
     @Override
-    public void forEach(KeyRange range, Predicate<KeyIndex> visitor) {
+    public void forEachInInterval(KeyRange range, Predicate<KeyIndex> visitor) {
         Iterator<Map.Entry<ByteString, KeyIndex>> a = range.slice(base.tree).entrySet().iterator();
         Iterator<Map.Entry<ByteString, KeyIndex>> b = range.slice(changed).entrySet().iterator();
         Map.Entry<ByteString, KeyIndex> x = next(a);
@@ -63,10 +63,14 @@ final class OverlayIndex implements IndexView {
         return it.hasNext() ? it.next() : null;
     }
 
-    /** Publishes this batch's key changes into the committed tree; caller holds the store's write lock. */
+    /**
+     * Publishes this batch's key changes into the committed tree; caller holds the store's write lock. The
+     * overlay forgets them, since the committed index now owns their histories.
+     */
     void applyTo(TreeIndex tree) {
         for (KeyIndex ki : changed.values()) {
-            tree.replace(ki);
+            tree.publish(ki);
         }
+        changed.clear();
     }
 }

@@ -2,8 +2,10 @@ package io.keyline.keyspace.mvcc;
 
 import com.google.protobuf.ByteString;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
@@ -16,14 +18,19 @@ import java.util.function.Predicate;
  */
 final class TreeIndex implements IndexView {
     final NavigableMap<ByteString, KeyIndex> tree = new TreeMap<>(KeyRange.ORDER);
+    /**
+     * The same KeyIndex objects by hash: a write or point read finds its key without comparing it along a tree
+     * path (Kubernetes' keys share long prefixes), and a changed key is published in place, off the tree.
+     */
+    private final Map<ByteString, KeyIndex> byKey = new HashMap<>();
 
     @Override
     public KeyIndex get(ByteString key) {
-        return tree.get(key);
+        return byKey.get(key);
     }
 
     @Override
-    public void forEach(KeyRange range, Predicate<KeyIndex> visitor) {
+    public void forEachInInterval(KeyRange range, Predicate<KeyIndex> visitor) {
         for (KeyIndex ki : range.slice(tree).values()) {
             if (!visitor.test(ki)) {
                 return;
@@ -31,8 +38,15 @@ final class TreeIndex implements IndexView {
         }
     }
 
-    void replace(KeyIndex ki) {
-        tree.put(ki.key, ki);
+    /** Makes {@code ki} the committed history of its key: a new key joins the index, a known one adopts it. */
+    void publish(KeyIndex ki) {
+        KeyIndex current = byKey.get(ki.key);
+        if (current == null) {
+            tree.put(ki.key, ki);
+            byKey.put(ki.key, ki);
+        } else if (current != ki) {
+            current.adopt(ki);
+        }
     }
 
     /** Compacts every key at atRev and forgets keys with nothing left. */
@@ -43,6 +57,7 @@ final class TreeIndex implements IndexView {
             ki.compact(atRev);
             if (ki.isEmpty()) {
                 it.remove();
+                byKey.remove(ki.key);
             }
         }
     }

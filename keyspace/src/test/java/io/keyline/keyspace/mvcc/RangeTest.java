@@ -121,4 +121,20 @@ class RangeTest {
     void futureRevisionFails() {
         expectError(EtcdError.FUTURE_REV, () -> store.range(range("a", "").setRevision(9).build()));
     }
+
+    @Test
+    void keysOrderByUnsignedBytes(@TempDir Path own) {
+        MvccStore s = MvccStore.open(own.resolve("db"));
+        try {
+            // "\u00e9" is 0xC3 0xA9 in UTF-8: above 'z' unsigned, below it if bytes were compared signed
+            for (String k : new String[] {"\u00e9", "zz", "z", "y"}) {
+                apply(s, b -> b.put(put(k, "v")));
+            }
+            assertEquals("z=v,zz=v,\u00e9=v", kvs(s.range(range("z", "\0").build())));
+            assertEquals("y=v,z=v", kvs(s.range(range("a", "zz").build())));
+            assertEquals("\u00e9=v", kvs(s.range(range("\u00e9", "").build())));
+        } finally {
+            s.close();
+        }
+    }
 }
