@@ -13,6 +13,9 @@ import io.grpc.stub.MetadataUtils;
 import io.keyline.api.etcdserverpb.PutRequest;
 import io.keyline.api.etcdserverpb.RangeRequest;
 import io.keyline.api.etcdserverpb.RangeResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,11 +54,45 @@ class ClusterDurabilityTest {
         try (KeylineCluster c = KeylineCluster.start("killfollower", 3);
              ClusterWorkload w = new ClusterWorkload(c, PREFIX, 2, 8)) {
             w.awaitMoreAcks(300, Duration.ofSeconds(30), "before the kill");
-            int follower = c.someFollower(c.leaderIndex());
+            int leader = c.leaderIndex();
+            int follower = c.someFollower(leader);
+            String followerId = Long.toHexString(c.memberId(follower));
             killAndRestart(c, w, follower, "follower m" + follower);
             w.stop();
             verify(c, w, "kill -9 follower");
+            if (c.leaderIndex() == leader) {
+                // One line each way, as etcd logs a peer becoming inactive and active; not a warning per
+                // reconnect attempt (Ratis logged thousands a second while the follower was down).
+                String log = awaitLogLine(c, leader, "peer " + followerId + " became active");
+                assertEquals(1, occurrences(log, "peer " + followerId + " became inactive"), "leader's log:\n" + log);
+                assertEquals(1, occurrences(log, "peer " + followerId + " became active"), "leader's log:\n" + log);
+                assertEquals(0, occurrences(log, "Connection refused"), "leader's log:\n" + log);
+            }
         }
+    }
+
+    private static String awaitLogLine(KeylineCluster c, int member, String line) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            String log;
+            try {
+                log = Files.readString(c.logFile(member));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (log.contains(line) || System.nanoTime() > deadline) {
+                return log;
+            }
+            ServerProcess.sleep(100);
+        }
+    }
+
+    private static int occurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            n++;
+        }
+        return n;
     }
 
     @Test

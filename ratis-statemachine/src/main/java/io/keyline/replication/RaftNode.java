@@ -118,6 +118,7 @@ public final class RaftNode implements AutoCloseable {
             });
     private RaftPeerId forwarderLeader;
     private MembershipReconciler reconciler;
+    private PeerActivity peerActivity;
     private volatile boolean closed;
 
     public RaftNode(ReplicationConfig config) {
@@ -144,6 +145,8 @@ public final class RaftNode implements AutoCloseable {
         server.start();
         reconciler = new MembershipReconciler(server, groupId, stateMachine.memberDirectory());
         reconciler.start();
+        peerActivity = new PeerActivity(server, groupId);
+        peerActivity.start();
         proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, this::forwardsToLeader,
                 config.maxRequestBytes());
         stateMachine.lessor().start(this::write);
@@ -654,6 +657,9 @@ public final class RaftNode implements AutoCloseable {
         closed = true;
         if (reconciler != null) {
             reconciler.close();
+        }
+        if (peerActivity != null) {
+            peerActivity.close();
         }
         if (proposer != null) {
             proposer.close();
