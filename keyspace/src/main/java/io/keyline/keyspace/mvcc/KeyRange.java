@@ -44,10 +44,13 @@ record KeyRange(ByteString start, ByteString end, boolean single) {
         return Integer.compare(a.size(), b.size());
     }
 
-    /** The entries of {@code map} (ordered by {@link #ORDER}) inside this range. */
+    /**
+     * The entries of {@code map} (ordered by {@link #ORDER}) inside this range, which is an interval: a
+     * single key is looked up, not sliced (see {@link IndexView#forEach}).
+     */
     <V> NavigableMap<ByteString, V> slice(NavigableMap<ByteString, V> map) {
         if (single) {
-            return map.subMap(start, true, start, true);
+            throw new IllegalStateException("a single key is looked up, not sliced");
         }
         if (end == null) {
             return map.tailMap(start, true);
