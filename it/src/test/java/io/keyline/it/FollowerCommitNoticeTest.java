@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.keyline.api.etcdserverpb.PutRequest;
 import io.keyline.api.etcdserverpb.RangeRequest;
+import io.keyline.api.etcdserverpb.RangeResponse;
 import io.keyline.api.etcdserverpb.WatchResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class FollowerCommitNoticeTest {
     private static final int WRITES = 7;
+    private static final int OWN_WRITES = 300;
 
     @Test
     void aFollowerSeesALoneWriteWithoutWaitingForAHeartbeat() throws Exception {
@@ -49,6 +51,29 @@ class FollowerCommitNoticeTest {
             Collections.sort(readMillis);
             assertTrue(watchMillis.get(WRITES / 2) < 100, "watch delays after the write's ack (ms): " + watchMillis);
             assertTrue(readMillis.get(WRITES / 2) < 100, "serializable read delays (ms): " + readMillis);
+        }
+    }
+
+    /**
+     * etcd answers a write on the member that took it only once that member has applied it, so a
+     * serializable read there right after the answer sees the write.
+     */
+    @Test
+    void aWriteThroughAFollowerIsAppliedThereBeforeItIsAnswered() throws Exception {
+        try (KeylineCluster c = KeylineCluster.start("ownwrites", 3)) {
+            int follower = c.someFollower(c.leaderIndex());
+            List<String> stale = new ArrayList<>();
+            for (int i = 0; i < OWN_WRITES; i++) {
+                ByteString key = ByteString.copyFromUtf8("/own/" + i);
+                long revision = c.kv(follower).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .put(PutRequest.newBuilder().setKey(key).setValue(key).build()).getHeader().getRevision();
+                RangeResponse read = c.kv(follower).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .range(RangeRequest.newBuilder().setKey(key).setSerializable(true).build());
+                if (read.getCount() == 0 || read.getHeader().getRevision() < revision) {
+                    stale.add(i + "@" + revision + " read at " + read.getHeader().getRevision());
+                }
+            }
+            assertTrue(stale.isEmpty(), "serializable reads on the follower that missed its own write: " + stale);
         }
     }
 

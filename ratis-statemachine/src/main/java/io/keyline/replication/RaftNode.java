@@ -148,7 +148,7 @@ public final class RaftNode implements AutoCloseable {
         peerActivity = new PeerActivity(server, groupId);
         peerActivity.start();
         proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, this::forwardsToLeader,
-                config.maxRequestBytes());
+                stateMachine::awaitApplied, config.maxRequestBytes());
         stateMachine.lessor().start(this::write);
         LOG.info("raft member {} started on {} ({} storage)", peerId(config.self()), config.selfPeer().address(),
                 fresh ? "new" : "recovered");

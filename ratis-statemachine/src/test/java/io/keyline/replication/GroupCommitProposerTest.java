@@ -1,6 +1,7 @@
 package io.keyline.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -24,12 +26,16 @@ class GroupCommitProposerTest {
     private final List<ProposedEntry> entries = new CopyOnWriteArrayList<>();
     private final List<CompletableFuture<RaftClientReply>> replies = new CopyOnWriteArrayList<>();
     private final AtomicBoolean forwarding = new AtomicBoolean();
+    /** This member's applied index; a write may be answered once it reaches the write's entry. */
+    private final AtomicLong applied = new AtomicLong(Long.MAX_VALUE);
+    private final CompletableFuture<Void> applyCatchesUp = new CompletableFuture<>();
     private final GroupCommitProposer proposer = new GroupCommitProposer(entry -> {
         CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
         entries.add(entry);
         replies.add(reply);
         return reply;
-    }, RuntimeException::new, forwarding::get, 1 << 20);
+    }, RuntimeException::new, forwarding::get,
+            index -> index <= applied.get() ? CompletableFuture.completedFuture(null) : applyCatchesUp, 1 << 20);
 
     @AfterEach
     void close() {
@@ -61,6 +67,29 @@ class GroupCommitProposerTest {
     }
 
     @Test
+    void forwardedWriteIsAnsweredOnlyOnceAppliedHereButFreesItsSlotOnTheLeadersAnswer() throws Exception {
+        forwarding.set(true);
+        applied.set(0);
+        CompletableFuture<WriteOutcome> first = proposer.propose(put(0));
+        awaitEntries(1);
+        CompletableFuture<WriteOutcome> second = proposer.propose(put(1));
+        awaitEntries(2);
+        CompletableFuture<WriteOutcome> third = proposer.propose(put(2));
+
+        answer(0, 7);
+        awaitEntries(3);
+        Thread.sleep(200);
+        assertFalse(first.isDone(), "answered before this member applied the entry");
+        applied.set(7);
+        applyCatchesUp.complete(null);
+        assertTrue(first.get(5, TimeUnit.SECONDS) != null);
+        answer(1, 8);
+        answer(2, 9);
+        assertTrue(second.get(5, TimeUnit.SECONDS) != null);
+        assertTrue(third.get(5, TimeUnit.SECONDS) != null);
+    }
+
+    @Test
     void leaderPipelinesEntriesWithoutWaitingForEarlierOnes() throws Exception {
         for (int i = 0; i < 5; i++) {
             proposer.propose(put(i));
@@ -70,12 +99,17 @@ class GroupCommitProposerTest {
     }
 
     private void answer(int entry) {
+        answer(entry, 1);
+    }
+
+    private void answer(int entry, long logIndex) {
         ProposedEntry e = entries.get(entry);
         for (int i = 0; i < e.outcomes().length; i++) {
             e.outcomes()[i] = WriteOutcome.ok(PutResponse.getDefaultInstance());
         }
         replies.get(entry).complete(RaftClientReply.newBuilder().setClientId(ClientId.randomId())
-                .setServerId(RaftPeerId.valueOf("s")).setGroupId(RaftGroupId.randomId()).setSuccess(true).build());
+                .setServerId(RaftPeerId.valueOf("s")).setGroupId(RaftGroupId.randomId()).setLogIndex(logIndex)
+                .setSuccess(true).build());
     }
 
     private void awaitEntries(int n) throws InterruptedException {
