@@ -72,7 +72,7 @@ final class MemberDirectory {
     }
 
     Optional<Member> get(long memberId) {
-        return membership.members().stream().filter(m -> m.getID() == memberId).findFirst();
+        return membership.member(memberId);
     }
 
     List<Member> members() {

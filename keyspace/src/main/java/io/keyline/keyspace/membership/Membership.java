@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -218,6 +219,11 @@ public final class Membership {
 
     public List<Member> members() {
         return List.copyOf(members.values());
+    }
+
+    /** One member by id, without copying the list (asked on every client call). */
+    public Optional<Member> member(long id) {
+        return Optional.ofNullable(members.get(id));
     }
 
     public Set<Long> removed() {

@@ -29,6 +29,17 @@ class MembershipTest {
         return m;
     }
 
+    @Test
+    void memberLooksUpOneIdAmongTheMembersAndNotTheRemovedOnes() {
+        Membership m = threeStarted();
+        m.add(member(9, "", "http://h:9", true));
+        m.remove(3);
+        assertTrue(m.member(9).orElseThrow().getIsLearner());
+        assertEquals("b", m.member(2).orElseThrow().getName());
+        assertTrue(m.member(3).isEmpty());
+        assertTrue(m.member(42).isEmpty());
+    }
+
     private static Arguments row(String what, EtcdError expected, Consumer<Membership> setup, Consumer<Membership> refused) {
         return Arguments.of(what, expected, setup, refused);
     }
