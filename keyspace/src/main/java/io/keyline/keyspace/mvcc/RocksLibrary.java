@@ -11,6 +11,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.rocksdb.RocksDB;
 import org.rocksdb.util.Environment;
 import org.slf4j.Logger;
@@ -54,8 +56,7 @@ final class RocksLibrary {
             return null;
         }
         String user = System.getProperty("user.name");
-        Path dir = tmp.resolve("keyline-rocksdbjni-" + user)
-                .resolve(jar.getFileName() + "-" + Files.size(jar) + "-" + Files.getLastModifiedTime(jar).toMillis());
+        Path dir = tmp.resolve("keyline-rocksdbjni-" + user).resolve(jar.getFileName() + "-" + libraryStamp(jar, resource));
         try {
             Files.createDirectories(dir.getParent(), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         } catch (FileAlreadyExistsException notADirectory) {
@@ -79,5 +80,19 @@ final class RocksLibrary {
             }
         }
         return dir;
+    }
+
+    /**
+     * The library's checksum and size as the jar records them: every copy of the same jar (each build
+     * and each test copies it anew, with a new modification time) shares one extracted library.
+     */
+    private static String libraryStamp(Path jar, String resource) throws IOException {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry entry = zip.getEntry(resource.substring(1));
+            if (entry == null || entry.getCrc() < 0 || entry.getSize() < 0) {
+                throw new IOException(jar + " records no checksum for " + resource);
+            }
+            return Long.toHexString(entry.getCrc()) + "-" + entry.getSize();
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -39,6 +40,20 @@ class RocksLibraryTest {
         assertEquals(2, count(tmp, 3), "one shared copy besides the first process's");
     }
 
+    @Test
+    void copiesOfTheSameJarMadeAtDifferentTimesShareOneCopyOfTheNativeLibrary(@TempDir Path tmp) throws Exception {
+        Path jar = Path.of(RocksDB.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path childTmp = Files.createDirectories(tmp.resolve("tmp"));
+        for (int i = 0; i < 2; i++) {
+            Path copy = Files.createDirectories(tmp.resolve("lib" + i)).resolve(jar.getFileName());
+            Files.copy(jar, copy);
+            Files.setLastModifiedTime(copy, FileTime.fromMillis(1_000_000_000L * (i + 1)));
+            String classPath = System.getProperty("java.class.path").replace(jar.toString(), copy.toString());
+            assertLoaded(runChild(childTmp, "keyline", classPath));
+        }
+        assertEquals(1, count(childTmp, 3), "a second copy of the same jar extracted the library again");
+    }
+
     /** The child's output (stderr included, for the failure message) ends with its word. */
     private static void assertLoaded(String output) {
         if (!output.endsWith("loaded")) {
@@ -54,8 +69,12 @@ class RocksLibraryTest {
     }
 
     private static String runChild(Path tmp, String how) throws Exception {
+        return runChild(tmp, how, System.getProperty("java.class.path"));
+    }
+
+    private static String runChild(Path tmp, String how, String classPath) throws Exception {
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+                "-Djava.io.tmpdir=" + tmp, "-cp", classPath,
                 RocksLibraryTest.class.getName(), how)).redirectErrorStream(true).start();
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
