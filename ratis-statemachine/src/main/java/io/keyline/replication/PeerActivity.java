@@ -1,7 +1,9 @@
 package io.keyline.replication;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * On the leader, one line when a peer stops answering and one when it answers again, as etcd logs
  * "peer X became inactive" / "became active". Ratis' own per-attempt warnings are muted (see KeylineMain):
- * with a member down they were thousands of lines a second.
+ * with a member down they were thousands of lines a second. As etcd, only a peer that answered this
+ * leader can become inactive: a new leader's followers have not answered yet, and start quiet.
  */
 final class PeerActivity implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerActivity.class);
@@ -26,6 +29,7 @@ final class PeerActivity implements AutoCloseable {
 
     private final RaftServer server;
     private final RaftGroupId groupId;
+    private final Set<String> answered = new HashSet<>();
     private final Set<String> inactive = new HashSet<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "keyline-peer-activity");
@@ -50,10 +54,13 @@ final class PeerActivity implements AutoCloseable {
         }
     }
 
-    private void check(RoleInfoProto role) {
+    /** Logs what changed since the last check and returns those lines. */
+    List<String> check(RoleInfoProto role) {
+        List<String> lines = new ArrayList<>();
         if (!role.hasLeaderInfo()) {
-            inactive.clear(); // a new leader judges its followers afresh
-            return;
+            answered.clear(); // a new leader judges its followers afresh
+            inactive.clear();
+            return lines;
         }
         Set<String> followers = new HashSet<>();
         for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
@@ -61,14 +68,23 @@ final class PeerActivity implements AutoCloseable {
             followers.add(id);
             long silentMs = f.getLastRpcElapsedTimeMs();
             if (silentMs >= INACTIVE_AFTER_MS) {
-                if (inactive.add(id)) {
-                    LOG.warn("peer {} became inactive (no reply to the leader for {} ms)", id, silentMs);
+                if (answered.contains(id) && inactive.add(id)) {
+                    String line = "peer " + id + " became inactive (no reply to the leader for " + silentMs + " ms)";
+                    LOG.warn(line);
+                    lines.add(line);
                 }
-            } else if (inactive.remove(id)) {
-                LOG.info("peer {} became active", id);
+            } else {
+                answered.add(id);
+                if (inactive.remove(id)) {
+                    String line = "peer " + id + " became active";
+                    LOG.info(line);
+                    lines.add(line);
+                }
             }
         }
+        answered.retainAll(followers);
         inactive.retainAll(followers);
+        return lines;
     }
 
     @Override
