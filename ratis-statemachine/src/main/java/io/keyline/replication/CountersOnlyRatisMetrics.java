@@ -69,10 +69,13 @@ public final class CountersOnlyRatisMetrics extends MetricRegistries {
     public void enableConsoleReporter(TimeDuration consoleReportRate) {
     }
 
-    private record Counters(MetricRegistryInfo info, ConcurrentHashMap<String, LongCounter> counters)
-            implements RatisMetricRegistry {
+    /** A registry holds live counters, so it is a class, not a value. */
+    private static final class Counters implements RatisMetricRegistry {
+        private final MetricRegistryInfo info;
+        private final ConcurrentHashMap<String, LongCounter> counters = new ConcurrentHashMap<>();
+
         Counters(MetricRegistryInfo info) {
-            this(info, new ConcurrentHashMap<>());
+            this.info = info;
         }
 
         @Override
