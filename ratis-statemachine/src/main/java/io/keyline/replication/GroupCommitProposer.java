@@ -121,6 +121,9 @@ final class GroupCommitProposer implements AutoCloseable {
             WriteOutcome outcome = entry.outcomes()[i];
             if (failure == null && outcome != null) {
                 batch.get(i).result().complete(outcome);
+            } else if (failure == null) {
+                // Committed, but reached this member in a snapshot: as in etcd, its proposer never hears back.
+                batch.get(i).result().completeExceptionally(new ReplicationException(ReplicationException.Kind.TIMEOUT, null));
             } else {
                 batch.get(i).result().completeExceptionally(failureMapper.apply(failure));
             }

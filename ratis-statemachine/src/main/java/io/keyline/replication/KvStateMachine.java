@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -55,6 +56,7 @@ public final class KvStateMachine extends BaseStateMachine {
     private final AlarmStore alarms = new AlarmStore();
     private final Lessor lessor;
     private final WatchHub watchHub = new WatchHub();
+    private final OwnEntries ownEntries = new OwnEntries(ClientId.randomId());
     private volatile MvccStore store;
 
     public KvStateMachine(Path kvDir, long leaseCheckpointIntervalMs) {
@@ -132,6 +134,11 @@ public final class KvStateMachine extends BaseStateMachine {
         return lessor;
     }
 
+    /** What this member proposed and waits to apply; its requests carry this client id. */
+    OwnEntries ownEntries() {
+        return ownEntries;
+    }
+
     /** The watchers served from this member's applied state; they follow the store across snapshot installs. */
     public WatchHub watchHub() {
         return watchHub;
@@ -173,15 +180,11 @@ public final class KvStateMachine extends BaseStateMachine {
 
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) {
-        Message message = request.getMessage();
-        TransactionContext.Builder trx = TransactionContext.newBuilder()
+        return TransactionContext.newBuilder()
                 .setStateMachine(this)
                 .setClientRequest(request)
-                .setLogData(message.getContent());
-        if (message instanceof ProposedEntry entry) {
-            trx.setStateMachineContext(entry);
-        }
-        return trx.build();
+                .setLogData(request.getMessage().getContent())
+                .build();
     }
 
     @Override
@@ -193,9 +196,10 @@ public final class KvStateMachine extends BaseStateMachine {
         }
         List<LogRequest> requests;
         WriteOutcome[] outcomes;
-        if (trx.getStateMachineContext() instanceof ProposedEntry proposed) {
-            requests = proposed.requests();
-            outcomes = proposed.outcomes();
+        ProposedEntry own = ownEntries.claim(entry.getStateMachineLogEntry());
+        if (own != null) {
+            requests = own.requests();
+            outcomes = own.outcomes();
         } else {
             requests = parse(entry);
             outcomes = new WriteOutcome[requests.size()];
@@ -211,11 +215,7 @@ public final class KvStateMachine extends BaseStateMachine {
             Runtime.getRuntime().halt(2);
         }
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-        if (trx.getStateMachineContext() == null && trx.getClientRequest() != null) {
-            // A follower forwarded this entry and waits for the outcomes in the reply.
-            return CompletableFuture.completedFuture(Message.valueOf(
-                    UnsafeByteOperations.unsafeWrap(LogResultCodec.encode(outcomes).toByteArray())));
-        }
+        // The member that proposed the entry takes its outcomes when it applies it (OwnEntries).
         return CompletableFuture.completedFuture(Message.EMPTY);
     }
 

@@ -8,9 +8,9 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 
 /**
- * A group-committed log entry as the leader proposes it in-process. Ratis hands this same
- * object back to {@link KvStateMachine#startTransaction}, so the leader never re-parses its own
- * entry and apply writes each request's outcome here instead of serializing a reply.
+ * A group-committed log entry as this member proposes it. Applying it here finds this same object
+ * again (see {@link OwnEntries}), so the proposer never re-parses its own entry and apply writes
+ * each request's outcome here instead of serializing a reply.
  */
 final class ProposedEntry implements Message {
     private final List<LogRequest> requests;

@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
-import io.keyline.replication.proto.LogResults;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -45,10 +44,14 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
+import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.protocol.exceptions.ReadIndexException;
+import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -71,7 +74,7 @@ public final class RaftNode implements AutoCloseable {
     private final ReplicationConfig config;
     private final RaftGroupId groupId;
     private final KvStateMachine stateMachine;
-    private final ClientId clientId = ClientId.randomId();
+    private final ClientId clientId;
     private final AtomicLong callIds = new AtomicLong();
     /** Answers linearizable reads off Ratis' threads, which complete queries while holding its locks. */
     private final java.util.concurrent.ExecutorService readIndexThreads = java.util.concurrent.Executors.newFixedThreadPool(
@@ -125,6 +128,7 @@ public final class RaftNode implements AutoCloseable {
         this.config = config;
         this.groupId = RaftGroupId.valueOf(new UUID(config.clusterId(), config.clusterId()));
         this.stateMachine = new KvStateMachine(config.kvDir(), config.leaseCheckpointIntervalMs());
+        this.clientId = stateMachine.ownEntries().clientId();
     }
 
     public void start() throws IOException {
@@ -197,40 +201,96 @@ public final class RaftNode implements AutoCloseable {
         return hasLeader() && !isLeader();
     }
 
-    /** The leader proposes in-process; a follower forwards the whole entry to the leader's node. */
+    /**
+     * Puts an entry into the leader's log exactly once: in-process on the leader, forwarded whole by a
+     * follower. Every attempt is the same request (this member's client id and one call id), and a
+     * new leader turns requests away until it has applied every earlier entry, so its retry cache
+     * answers an attempt whose entry an earlier attempt got committed after all. The outcomes come
+     * from this member's own apply of the entry (see {@link OwnEntries}).
+     */
     private CompletableFuture<RaftClientReply> submit(ProposedEntry entry) {
-        if (forwardsToLeader()) {
-            return forward(entry);
-        }
-        return submitRequest(entry, RaftClientRequest.writeRequestType());
-    }
-
-    private CompletableFuture<RaftClientReply> forward(ProposedEntry entry) {
-        int connection = idlestEntryConnection();
-        forwardsOut.incrementAndGet(connection);
-        CompletableFuture<RaftClientReply> sent;
-        try {
-            sent = forwarder(connection).async().send(entry);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        return sent.whenComplete((r, e) -> forwardsOut.decrementAndGet(connection)).thenApply(reply -> {
-            if (reply.isSuccess()) {
-                try {
-                    LogResultCodec.decodeInto(LogResults.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer()),
-                            entry.outcomes());
-                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                    throw new CompletionException(e);
-                }
+        long callId = callIds.incrementAndGet();
+        OwnEntries own = stateMachine.ownEntries();
+        own.expect(callId, entry);
+        CompletableFuture<RaftClientReply> result = new CompletableFuture<>();
+        deliver(entry, callId, 0, result);
+        return result.whenComplete((r, error) -> {
+            if (error != null || !r.isSuccess()) {
+                own.forget(callId);
+            } else {
+                // Applied through a snapshot instead of the log, the entry is never claimed.
+                stateMachine.awaitApplied(r.getLogIndex()).thenRun(() -> own.forget(callId));
             }
-            return reply;
         });
     }
 
+    /** One attempt; a failure that says nothing was committed by it is tried again until {@code deadline}. */
+    private void deliver(ProposedEntry entry, long callId, long deadline, CompletableFuture<RaftClientReply> result) {
+        CompletableFuture<RaftClientReply> reply;
+        int connection = -1;
+        try {
+            if (forwardsToLeader()) {
+                connection = idlestEntryConnection();
+                forwardsOut.incrementAndGet(connection);
+                RaftClient forwarder = forwarder(connection);
+                reply = forwarder.getClientRpc().sendRequestAsync(writeRequest(entry, callId, forwarder.getLeaderId()));
+            } else {
+                reply = submitInProcess(writeRequest(entry, callId, server.getId()));
+            }
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        int used = connection;
+        reply.whenComplete((r, error) -> {
+            if (used >= 0) {
+                forwardsOut.decrementAndGet(used);
+            }
+            Throwable cause = unwrap(error != null ? error : (r.isSuccess() ? null : r.getException()));
+            long until = deadline != 0 ? deadline : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NO_LEADER_WAIT_MS);
+            if (cause != null && mayRetry(cause) && !closed && System.nanoTime() < until) {
+                CompletableFuture.delayedExecutor(RETRY_INTERVAL_MS, TimeUnit.MILLISECONDS)
+                        .execute(() -> deliver(entry, callId, until, result));
+            } else if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(r);
+            }
+        });
+    }
+
+    private RaftClientRequest writeRequest(ProposedEntry entry, long callId, RaftPeerId to) {
+        return RaftClientRequest.newBuilder()
+                .setClientId(clientId)
+                .setServerId(to)
+                .setGroupId(groupId)
+                .setCallId(callId)
+                .setMessage(entry)
+                .setType(RaftClientRequest.writeRequestType())
+                .build();
+    }
+
     /**
-     * Submits in-process, retrying while the group has no ready leader (just started, or between
-     * elections) until {@link #NO_LEADER_WAIT_MS}, as etcd holds proposals until a leader exists.
-     * Retries keep the call id, so Ratis' retry cache answers one that was already applied.
+     * Whether another attempt with the same call id is safe and may succeed: the leader refused it,
+     * is changing, or could not be reached. A state machine's own failure is final.
+     */
+    private static boolean mayRetry(Throwable cause) {
+        return isLeaderless(cause) || cause instanceof LeaderSteppingDownException
+                || cause instanceof ResourceUnavailableException
+                || (cause instanceof IOException && !(cause instanceof StateMachineException)
+                        && !(cause instanceof GroupMismatchException));
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /**
+     * Submits a read in-process, retrying while the group has no ready leader (just started, or
+     * between elections) until {@link #NO_LEADER_WAIT_MS}, as etcd holds requests until a leader exists.
      */
     private CompletableFuture<RaftClientReply> submitRequest(Message message, RaftClientRequest.Type type) {
         RaftClientRequest request = RaftClientRequest.newBuilder()
@@ -247,29 +307,9 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private void attempt(RaftClientRequest request, long deadline, CompletableFuture<RaftClientReply> result) {
-        CompletableFuture<RaftClientReply> reply;
-        try {
-            // Straight into the division: RaftServer's own entry point hops to a client executor and
-            // blocks this thread until that hop is done, two thread switches per entry for nothing.
-            reply = ((RaftClientAsynchronousProtocol) server.getDivision(groupId)).submitClientRequestAsync(request);
-        } catch (IOException e) {
-            reply = CompletableFuture.failedFuture(e);
-        }
-        reply.whenComplete((r, error) -> {
-            Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            boolean leaderless = isLeaderless(cause);
-            if (leaderless && request.getMessage() instanceof ProposedEntry entry
-                    && forwardsToLeader()) {
-                forward(entry).whenComplete((fr, fe) -> {
-                    if (fe != null) {
-                        result.completeExceptionally(fe);
-                    } else {
-                        result.complete(fr);
-                    }
-                });
-            } else if (leaderless && !closed && System.nanoTime() < deadline) {
+        submitInProcess(request).whenComplete((r, error) -> {
+            Throwable cause = unwrap(error != null ? error : (r.isSuccess() ? null : r.getException()));
+            if (isLeaderless(cause) && !closed && System.nanoTime() < deadline) {
                 CompletableFuture.delayedExecutor(RETRY_INTERVAL_MS, TimeUnit.MILLISECONDS)
                         .execute(() -> attempt(request, deadline, result));
             } else if (error != null) {
@@ -278,6 +318,18 @@ public final class RaftNode implements AutoCloseable {
                 result.complete(r);
             }
         });
+    }
+
+    /**
+     * Straight into the division: RaftServer's own entry point hops to a client executor and blocks
+     * the calling thread until that hop is done, two thread switches per request for nothing.
+     */
+    private CompletableFuture<RaftClientReply> submitInProcess(RaftClientRequest request) {
+        try {
+            return ((RaftClientAsynchronousProtocol) server.getDivision(groupId)).submitClientRequestAsync(request);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Proposes one write; completes with its outcome once applied on this member. */
@@ -556,15 +608,12 @@ public final class RaftNode implements AutoCloseable {
     }
 
     static RuntimeException mapFailure(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = unwrap(failure);
         if (cause instanceof ReplicationException || cause instanceof io.keyline.keyspace.KeyspaceException) {
             return (RuntimeException) cause;
         }
         ReplicationException.Kind kind;
-        if (isLeaderless(cause)) {
+        if (isLeaderless(cause) || cause instanceof LeaderSteppingDownException) {
             kind = ReplicationException.Kind.NO_LEADER;
         } else if (cause instanceof TimeoutIOException || cause instanceof TimeoutException
                 || cause instanceof RaftRetryFailureException) {

@@ -1,0 +1,118 @@
+package io.keyline.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.keyline.api.etcdserverpb.MoveLeaderRequest;
+import io.keyline.api.etcdserverpb.PutRequest;
+import io.keyline.api.etcdserverpb.PutResponse;
+import io.keyline.api.etcdserverpb.RangeRequest;
+import io.keyline.api.mvccpb.KeyValue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A write the leader has appended when it loses leadership may still commit under the next leader;
+ * etcd never proposes it twice. Puts of distinct keys stream into every member while leadership
+ * moves around the cluster; afterwards each key holds version 1, each put was acknowledged, and
+ * with the revision its key holds.
+ */
+class LeaderChangeExactlyOnceTest {
+    private static final int IN_FLIGHT = 96;
+    private static final int MOVES = 8;
+
+    @Test
+    void writesInFlightWhileLeadershipMovesAreAppliedExactlyOnce() throws Exception {
+        try (KeylineCluster c = KeylineCluster.start("exactlyonce", 3)) {
+            c.leaderIndex();
+            Map<Integer, Long> acked = new ConcurrentHashMap<>();
+            Map<Integer, String> failed = new ConcurrentHashMap<>();
+            Semaphore slots = new Semaphore(IN_FLIGHT);
+            AtomicInteger moved = new AtomicInteger();
+            Thread mover = new Thread(() -> moveLeadershipAround(c, moved), "leader-mover");
+            mover.start();
+            int sent = 0;
+            for (; mover.isAlive(); sent++) {
+                slots.acquire();
+                int n = sent;
+                ByteString key = key(n);
+                Futures.addCallback(c.kvAsync(n % c.size()).withDeadlineAfter(20, TimeUnit.SECONDS)
+                        .put(PutRequest.newBuilder().setKey(key).setValue(key).build()),
+                        new FutureCallback<PutResponse>() {
+                            @Override
+                            public void onSuccess(PutResponse r) {
+                                acked.put(n, r.getHeader().getRevision());
+                                slots.release();
+                            }
+
+                            @Override
+                            public void onFailure(Throwable t) {
+                                failed.put(n, Status.fromThrowable(t).toString());
+                                slots.release();
+                            }
+                        }, MoreExecutors.directExecutor());
+            }
+            assertTrue(slots.tryAcquire(IN_FLIGHT, 60, TimeUnit.SECONDS), "puts still unanswered");
+            System.out.printf("%d puts, %d acknowledged, %d leadership moves; failures: %s%n", sent, acked.size(),
+                    moved.get(), new TreeMap<>(failed).values().stream().distinct().toList());
+
+            int leader = c.leaderIndex();
+            ByteString prefix = ByteString.copyFromUtf8("/once/");
+            List<KeyValue> kvs = c.kv(leader).withDeadlineAfter(10, TimeUnit.SECONDS).range(RangeRequest.newBuilder()
+                    .setKey(prefix).setRangeEnd(KeylineCluster.prefixEnd(prefix)).build()).getKvsList();
+            List<String> twice = new ArrayList<>();
+            List<String> wrongRevision = new ArrayList<>();
+            Map<Integer, KeyValue> stored = new TreeMap<>();
+            for (KeyValue kv : kvs) {
+                int n = Integer.parseInt(kv.getKey().toStringUtf8().substring(prefix.size()));
+                stored.put(n, kv);
+                if (kv.getVersion() != 1) {
+                    twice.add(n + " (version " + kv.getVersion() + ")");
+                }
+            }
+            acked.forEach((n, revision) -> {
+                KeyValue kv = stored.get(n);
+                if (kv == null || kv.getModRevision() != revision) {
+                    wrongRevision.add(n + " acked at " + revision + ", holds " + (kv == null ? "nothing" : kv.getModRevision()));
+                }
+            });
+            assertEquals(List.of(), twice, "puts applied more than once");
+            assertEquals(List.of(), wrongRevision, "acknowledged puts whose key holds another revision");
+            assertTrue(moved.get() >= MOVES / 2, "leadership moved only " + moved.get() + " times");
+            // A put the old leader refused, or lost with its leadership, is sent on to the new one.
+            assertEquals(Map.of(), new TreeMap<>(failed), "puts that failed while leadership moved");
+        }
+    }
+
+    private static ByteString key(int n) {
+        return ByteString.copyFromUtf8("/once/" + n);
+    }
+
+    private static void moveLeadershipAround(KeylineCluster c, AtomicInteger moved) {
+        for (int move = 0; move < MOVES; move++) {
+            ServerProcess.sleep(400);
+            int leader = c.leaderIndex(Duration.ofSeconds(20));
+            int target = (leader + 1) % c.size();
+            try {
+                c.maintenance(leader).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .moveLeader(MoveLeaderRequest.newBuilder().setTargetID(c.memberId(target)).build());
+                moved.incrementAndGet();
+            } catch (RuntimeException e) {
+                // a move can fail while the previous one settles; the next one tries again
+            }
+        }
+    }
+}
