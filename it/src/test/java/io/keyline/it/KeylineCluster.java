@@ -478,6 +478,18 @@ public final class KeylineCluster implements AutoCloseable {
         members.get(i).paused = false;
     }
 
+    /** SIGTERM, as an init system stops a member; true once it has exited within {@code timeout}. */
+    public boolean terminate(int i, Duration timeout) {
+        Member m = members.get(i);
+        signal(m, "TERM");
+        try {
+            return m.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     private void signal(Member m, String sig) {
         if (m.process == null || !m.process.isAlive()) {
             throw new AssertionError("cannot send SIG" + sig + " to " + m + ": not running");

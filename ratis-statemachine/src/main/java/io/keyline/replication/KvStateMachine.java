@@ -210,9 +210,7 @@ public final class KvStateMachine extends BaseStateMachine {
             }
             batch.commit(entry.getIndex(), entry.getTerm());
         } catch (RuntimeException storageFailure) {
-            LOG.error("storage failure applying index {}; stopping this member so replicas cannot diverge",
-                    entry.getIndex(), storageFailure);
-            Runtime.getRuntime().halt(2);
+            haltOnStorageFailure("applying index " + entry.getIndex() + "; replicas must not diverge", storageFailure);
         }
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         // The member that proposed the entry takes its outcomes when it applies it (OwnEntries).
@@ -323,12 +321,22 @@ public final class KvStateMachine extends BaseStateMachine {
         TermIndex last = getLastAppliedTermIndex();
         Path target = snapshots.pathFor(last);
         if (!Files.exists(target)) {
-            store.checkpoint(target);
-            snapshots.published(last);
+            try {
+                store.checkpoint(target);
+                snapshots.published(last);
+            } catch (RuntimeException e) {
+                // Ratis retries a failed snapshot at stop without end; etcd exits when it cannot save one.
+                haltOnStorageFailure("taking a snapshot at index " + last.getIndex(), e);
+            }
             snapshotsTaken.incrementAndGet();
             LOG.info("snapshot taken at index {} (term {})", last.getIndex(), last.getTerm());
         }
         return last.getIndex();
+    }
+
+    private static void haltOnStorageFailure(String doing, Throwable cause) {
+        LOG.error("storage failure {}; stopping this member", doing, cause);
+        Runtime.getRuntime().halt(2);
     }
 
     @Override
