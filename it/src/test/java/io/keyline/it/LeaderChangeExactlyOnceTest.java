@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A write the leader has appended when it loses leadership may still commit under the next leader;
  * etcd never proposes it twice. Puts of distinct keys stream into every member while leadership
- * moves around the cluster; afterwards each key holds version 1, each put was acknowledged, and
- * with the revision its key holds.
+ * changes; afterwards each key holds version 1, each put was acknowledged, and with the revision
+ * its key holds.
  */
 class LeaderChangeExactlyOnceTest {
     private static final int IN_FLIGHT = 96;
@@ -37,64 +37,84 @@ class LeaderChangeExactlyOnceTest {
     @Test
     void writesInFlightWhileLeadershipMovesAreAppliedExactlyOnce() throws Exception {
         try (KeylineCluster c = KeylineCluster.start("exactlyonce", 3)) {
-            c.leaderIndex();
-            Map<Integer, Long> acked = new ConcurrentHashMap<>();
-            Map<Integer, String> failed = new ConcurrentHashMap<>();
-            Semaphore slots = new Semaphore(IN_FLIGHT);
             AtomicInteger moved = new AtomicInteger();
-            Thread mover = new Thread(() -> moveLeadershipAround(c, moved), "leader-mover");
-            mover.start();
-            int sent = 0;
-            for (; mover.isAlive(); sent++) {
-                slots.acquire();
-                int n = sent;
-                ByteString key = key(n);
-                Futures.addCallback(c.kvAsync(n % c.size()).withDeadlineAfter(20, TimeUnit.SECONDS)
-                        .put(PutRequest.newBuilder().setKey(key).setValue(key).build()),
-                        new FutureCallback<PutResponse>() {
-                            @Override
-                            public void onSuccess(PutResponse r) {
-                                acked.put(n, r.getHeader().getRevision());
-                                slots.release();
-                            }
-
-                            @Override
-                            public void onFailure(Throwable t) {
-                                failed.put(n, Status.fromThrowable(t).toString());
-                                slots.release();
-                            }
-                        }, MoreExecutors.directExecutor());
-            }
-            assertTrue(slots.tryAcquire(IN_FLIGHT, 60, TimeUnit.SECONDS), "puts still unanswered");
-            System.out.printf("%d puts, %d acknowledged, %d leadership moves; failures: %s%n", sent, acked.size(),
-                    moved.get(), new TreeMap<>(failed).values().stream().distinct().toList());
-
-            int leader = c.leaderIndex();
-            ByteString prefix = ByteString.copyFromUtf8("/once/");
-            List<KeyValue> kvs = c.kv(leader).withDeadlineAfter(10, TimeUnit.SECONDS).range(RangeRequest.newBuilder()
-                    .setKey(prefix).setRangeEnd(KeylineCluster.prefixEnd(prefix)).build()).getKvsList();
-            List<String> twice = new ArrayList<>();
-            List<String> wrongRevision = new ArrayList<>();
-            Map<Integer, KeyValue> stored = new TreeMap<>();
-            for (KeyValue kv : kvs) {
-                int n = Integer.parseInt(kv.getKey().toStringUtf8().substring(prefix.size()));
-                stored.put(n, kv);
-                if (kv.getVersion() != 1) {
-                    twice.add(n + " (version " + kv.getVersion() + ")");
-                }
-            }
-            acked.forEach((n, revision) -> {
-                KeyValue kv = stored.get(n);
-                if (kv == null || kv.getModRevision() != revision) {
-                    wrongRevision.add(n + " acked at " + revision + ", holds " + (kv == null ? "nothing" : kv.getModRevision()));
-                }
-            });
-            assertEquals(List.of(), twice, "puts applied more than once");
-            assertEquals(List.of(), wrongRevision, "acknowledged puts whose key holds another revision");
+            writeWhile(c, () -> moveLeadershipAround(c, moved));
             assertTrue(moved.get() >= MOVES / 2, "leadership moved only " + moved.get() + " times");
-            // A put the old leader refused, or lost with its leadership, is sent on to the new one.
-            assertEquals(Map.of(), new TreeMap<>(failed), "puts that failed while leadership moved");
         }
+    }
+
+    /** A leader frozen (SIGSTOP) mid-stream is replaced; when it resumes it learns it no longer leads. */
+    @Test
+    void writesInFlightWhenTheLeaderFreezesAreAppliedExactlyOnce() throws Exception {
+        try (KeylineCluster c = KeylineCluster.start("exactlyoncefrozen", 3)) {
+            writeWhile(c, () -> {
+                ServerProcess.sleep(700);
+                int leader = c.leaderIndex(Duration.ofSeconds(20));
+                c.pause(leader);
+                ServerProcess.sleep(4_000);
+                c.resume(leader);
+                ServerProcess.sleep(1_500);
+            });
+        }
+    }
+
+    /** Sends puts of distinct keys round-robin to every member until {@code disruption} ends, then checks them. */
+    private static void writeWhile(KeylineCluster c, Runnable disruption) throws Exception {
+        c.leaderIndex();
+        Map<Integer, Long> acked = new ConcurrentHashMap<>();
+        Map<Integer, String> failed = new ConcurrentHashMap<>();
+        Semaphore slots = new Semaphore(IN_FLIGHT);
+        Thread disrupter = new Thread(disruption, "disruption");
+        disrupter.start();
+        int sent = 0;
+        for (; disrupter.isAlive(); sent++) {
+            slots.acquire();
+            int n = sent;
+            ByteString key = key(n);
+            Futures.addCallback(c.kvAsync(n % c.size()).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .put(PutRequest.newBuilder().setKey(key).setValue(key).build()),
+                    new FutureCallback<PutResponse>() {
+                        @Override
+                        public void onSuccess(PutResponse r) {
+                            acked.put(n, r.getHeader().getRevision());
+                            slots.release();
+                        }
+
+                        @Override
+                        public void onFailure(Throwable t) {
+                            failed.put(n, Status.fromThrowable(t).toString());
+                            slots.release();
+                        }
+                    }, MoreExecutors.directExecutor());
+        }
+        assertTrue(slots.tryAcquire(IN_FLIGHT, 60, TimeUnit.SECONDS), "puts still unanswered");
+        System.out.printf("%d puts, %d acknowledged; failures: %s%n", sent, acked.size(),
+                new TreeMap<>(failed).values().stream().distinct().toList());
+
+        int leader = c.leaderIndex();
+        ByteString prefix = ByteString.copyFromUtf8("/once/");
+        List<KeyValue> kvs = c.kv(leader).withDeadlineAfter(10, TimeUnit.SECONDS).range(RangeRequest.newBuilder()
+                .setKey(prefix).setRangeEnd(KeylineCluster.prefixEnd(prefix)).build()).getKvsList();
+        List<String> twice = new ArrayList<>();
+        List<String> wrongRevision = new ArrayList<>();
+        Map<Integer, KeyValue> stored = new TreeMap<>();
+        for (KeyValue kv : kvs) {
+            int n = Integer.parseInt(kv.getKey().toStringUtf8().substring(prefix.size()));
+            stored.put(n, kv);
+            if (kv.getVersion() != 1) {
+                twice.add(n + " (version " + kv.getVersion() + ")");
+            }
+        }
+        acked.forEach((n, revision) -> {
+            KeyValue kv = stored.get(n);
+            if (kv == null || kv.getModRevision() != revision) {
+                wrongRevision.add(n + " acked at " + revision + ", holds " + (kv == null ? "nothing" : kv.getModRevision()));
+            }
+        });
+        assertEquals(List.of(), twice, "puts applied more than once");
+        assertEquals(List.of(), wrongRevision, "acknowledged puts whose key holds another revision");
+        // A put the old leader refused, or lost with its leadership, is sent on to the new one.
+        assertEquals(Map.of(), new TreeMap<>(failed), "puts that failed while the leader changed");
     }
 
     private static ByteString key(int n) {
