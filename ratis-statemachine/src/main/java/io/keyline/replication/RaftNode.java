@@ -233,7 +233,11 @@ public final class RaftNode implements AutoCloseable {
                 connection = idlestEntryConnection();
                 forwardsOut.incrementAndGet(connection);
                 RaftClient forwarder = forwarder(connection);
-                reply = forwarder.getClientRpc().sendRequestAsync(writeRequest(entry, callId, forwarder.getLeaderId()));
+                RaftPeerId leader = forwarder.getLeaderId();
+                // The leader may have gone since forwardsToLeader() looked.
+                reply = leader == null
+                        ? CompletableFuture.failedFuture(new ReplicationException(ReplicationException.Kind.NO_LEADER, null))
+                        : forwarder.getClientRpc().sendRequestAsync(writeRequest(entry, callId, leader));
             } else {
                 reply = submitInProcess(writeRequest(entry, callId, server.getId()));
             }
@@ -275,6 +279,7 @@ public final class RaftNode implements AutoCloseable {
      */
     private static boolean mayRetry(Throwable cause) {
         return isLeaderless(cause) || cause instanceof LeaderSteppingDownException
+                || (cause instanceof ReplicationException r && r.kind() == ReplicationException.Kind.NO_LEADER)
                 || cause instanceof ResourceUnavailableException
                 || (cause instanceof IOException && !(cause instanceof StateMachineException)
                         && !(cause instanceof GroupMismatchException));
