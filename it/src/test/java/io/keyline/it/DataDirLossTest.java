@@ -1,15 +1,13 @@
 package io.keyline.it;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.keyline.api.etcdserverpb.PutRequest;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,17 +21,10 @@ class DataDirLossTest {
         try (KeylineCluster c = KeylineCluster.start("datadirloss", 1)) {
             c.kv(0).withDeadlineAfter(10, TimeUnit.SECONDS).put(PutRequest.newBuilder()
                     .setKey(ByteString.copyFromUtf8("k")).setValue(ByteString.copyFromUtf8("v")).build());
-            deleteTree(c.dataDir(0));
+            KeylineCluster.deleteTree(c.dataDir(0));
+            assertFalse(Files.exists(c.dataDir(0)), "data dir still there");
             assertTrue(c.terminate(0, Duration.ofSeconds(30)), "member still running 30 s after SIGTERM; log tail:\n"
                     + c.logTail(0, 20));
-        }
-    }
-
-    private static void deleteTree(Path root) throws Exception {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -652,13 +652,17 @@ public final class KeylineCluster implements AutoCloseable {
             }
         }
         for (Member m : members) {
-            Path dir = m.dataDir.getParent();
-            if (Files.exists(dir)) {
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (IOException e) {
-                    // best effort
-                }
+            deleteTree(m.dataDir.getParent());
+        }
+    }
+
+    /** Deletes a directory and everything under it, as far as it can. */
+    static void deleteTree(Path dir) {
+        if (Files.exists(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // best effort
             }
         }
     }

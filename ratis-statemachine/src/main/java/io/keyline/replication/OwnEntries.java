@@ -39,8 +39,4 @@ final class OwnEntries {
     void forget(long callId) {
         waiting.remove(callId);
     }
-
-    int size() {
-        return waiting.size();
-    }
 }

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -213,7 +215,7 @@ public final class RaftNode implements AutoCloseable {
         OwnEntries own = stateMachine.ownEntries();
         own.expect(callId, entry);
         CompletableFuture<RaftClientReply> result = new CompletableFuture<>();
-        deliver(entry, callId, 0, result);
+        retrying(() -> deliver(entry, callId), RaftNode::mayRetry, 0, result);
         return result.whenComplete((r, error) -> {
             if (error != null || !r.isSuccess()) {
                 own.forget(callId);
@@ -224,36 +226,47 @@ public final class RaftNode implements AutoCloseable {
         });
     }
 
-    /** One attempt; a failure that says nothing was committed by it is tried again until {@code deadline}. */
-    private void deliver(ProposedEntry entry, long callId, long deadline, CompletableFuture<RaftClientReply> result) {
+    /** One attempt: in-process on the leader, else to the leader over an idle forwarding connection. */
+    private CompletableFuture<RaftClientReply> deliver(ProposedEntry entry, long callId) {
+        if (!forwardsToLeader()) {
+            return submitInProcess(request(entry, RaftClientRequest.writeRequestType(), callId, server.getId()));
+        }
+        int connection = idlestEntryConnection();
+        forwardsOut.incrementAndGet(connection);
         CompletableFuture<RaftClientReply> reply;
-        int connection = -1;
         try {
-            if (forwardsToLeader()) {
-                connection = idlestEntryConnection();
-                forwardsOut.incrementAndGet(connection);
-                RaftClient forwarder = forwarder(connection);
-                RaftPeerId leader = forwarder.getLeaderId();
-                // The leader may have gone since forwardsToLeader() looked.
-                reply = leader == null
-                        ? CompletableFuture.failedFuture(new ReplicationException(ReplicationException.Kind.NO_LEADER, null))
-                        : forwarder.getClientRpc().sendRequestAsync(writeRequest(entry, callId, leader));
-            } else {
-                reply = submitInProcess(writeRequest(entry, callId, server.getId()));
-            }
+            RaftClient forwarder = forwarder(connection);
+            RaftPeerId leader = forwarder.getLeaderId();
+            // The leader may have gone since forwardsToLeader() looked.
+            reply = leader == null
+                    ? CompletableFuture.failedFuture(new ReplicationException(ReplicationException.Kind.NO_LEADER, null))
+                    : forwarder.getClientRpc().sendRequestAsync(
+                            request(entry, RaftClientRequest.writeRequestType(), callId, leader));
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        int used = connection;
+        return reply.whenComplete((r, error) -> forwardsOut.decrementAndGet(connection));
+    }
+
+    /**
+     * Runs {@code attempt} until it succeeds, fails for good, or {@code retryable} failures have gone on
+     * for {@link #NO_LEADER_WAIT_MS} ({@code deadline} 0 until the first one), as etcd holds requests
+     * while the group has no ready leader (just started, or between elections).
+     */
+    private void retrying(Supplier<CompletableFuture<RaftClientReply>> attempt, Predicate<Throwable> retryable,
+            long deadline, CompletableFuture<RaftClientReply> result) {
+        CompletableFuture<RaftClientReply> reply;
+        try {
+            reply = attempt.get();
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
         reply.whenComplete((r, error) -> {
-            if (used >= 0) {
-                forwardsOut.decrementAndGet(used);
-            }
             Throwable cause = unwrap(error != null ? error : (r.isSuccess() ? null : r.getException()));
             long until = deadline != 0 ? deadline : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NO_LEADER_WAIT_MS);
-            if (cause != null && mayRetry(cause) && !closed && System.nanoTime() < until) {
+            if (cause != null && retryable.test(cause) && !closed && System.nanoTime() < until) {
                 CompletableFuture.delayedExecutor(RETRY_INTERVAL_MS, TimeUnit.MILLISECONDS)
-                        .execute(() -> deliver(entry, callId, until, result));
+                        .execute(() -> retrying(attempt, retryable, until, result));
             } else if (error != null) {
                 result.completeExceptionally(error);
             } else {
@@ -262,14 +275,15 @@ public final class RaftNode implements AutoCloseable {
         });
     }
 
-    private RaftClientRequest writeRequest(ProposedEntry entry, long callId, RaftPeerId to) {
+    /** A request of this member's client; every attempt of one entry keeps its call id. */
+    private RaftClientRequest request(Message message, RaftClientRequest.Type type, long callId, RaftPeerId to) {
         return RaftClientRequest.newBuilder()
                 .setClientId(clientId)
                 .setServerId(to)
                 .setGroupId(groupId)
                 .setCallId(callId)
-                .setMessage(entry)
-                .setType(RaftClientRequest.writeRequestType())
+                .setMessage(message)
+                .setType(type)
                 .build();
     }
 
@@ -293,36 +307,13 @@ public final class RaftNode implements AutoCloseable {
         return cause;
     }
 
-    /**
-     * Submits a read in-process, retrying while the group has no ready leader (just started, or
-     * between elections) until {@link #NO_LEADER_WAIT_MS}, as etcd holds requests until a leader exists.
-     */
-    private CompletableFuture<RaftClientReply> submitRequest(Message message, RaftClientRequest.Type type) {
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(clientId)
-                .setServerId(server.getId())
-                .setGroupId(groupId)
-                .setCallId(callIds.incrementAndGet())
-                .setMessage(message)
-                .setType(type)
-                .build();
+    /** Submits a read in-process, retrying while there is no ready leader. */
+    private CompletableFuture<RaftClientReply> submitRead(Message query) {
+        RaftClientRequest request = request(query, RaftClientRequest.readRequestType(), callIds.incrementAndGet(),
+                server.getId());
         CompletableFuture<RaftClientReply> result = new CompletableFuture<>();
-        attempt(request, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NO_LEADER_WAIT_MS), result);
+        retrying(() -> submitInProcess(request), RaftNode::isLeaderless, 0, result);
         return result;
-    }
-
-    private void attempt(RaftClientRequest request, long deadline, CompletableFuture<RaftClientReply> result) {
-        submitInProcess(request).whenComplete((r, error) -> {
-            Throwable cause = unwrap(error != null ? error : (r.isSuccess() ? null : r.getException()));
-            if (isLeaderless(cause) && !closed && System.nanoTime() < deadline) {
-                CompletableFuture.delayedExecutor(RETRY_INTERVAL_MS, TimeUnit.MILLISECONDS)
-                        .execute(() -> attempt(request, deadline, result));
-            } else if (error != null) {
-                result.completeExceptionally(error);
-            } else {
-                result.complete(r);
-            }
-        });
     }
 
     /**
@@ -440,7 +431,7 @@ public final class RaftNode implements AutoCloseable {
     private CompletableFuture<ByteString> leaderQuery(Message query) {
         CompletableFuture<RaftClientReply> reply = forwardsToLeader()
                 ? forwarder(READ_BARRIER_CONNECTION).async().sendReadOnly(query)
-                : submitRequest(query, RaftClientRequest.readRequestType());
+                : submitRead(query);
         return reply.handle((r, error) -> {
             Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
             if (failure != null) {
