@@ -25,7 +25,7 @@ public final class CompareMain implements Callable<Integer> {
     boolean quick;
     @Option(names = "--rounds", description = "rounds of every workload on each side (default 3; 1 with --quick)")
     Integer rounds;
-    @Option(names = "--warmup-rounds", description = "uncounted rounds of every workload on each side first (default 1; 0 with --quick)")
+    @Option(names = "--warmup-rounds", description = "uncounted rounds of every workload on each side first (default 8; 0 with --quick)")
     Integer warmupRounds;
     @Option(names = "--members", split = ",", description = "topologies, as member counts (default 1,3)")
     List<Integer> members = List.of(1, 3);
@@ -58,7 +58,7 @@ public final class CompareMain implements Callable<Integer> {
         Path launcher = repoHome().resolve("bin/keyline");
         Settings s = new Settings(etcd, launcher, jar, keylineJavaOpts.trim(), 90, runTimeout);
         int n = rounds != null ? rounds : quick ? 1 : 3;
-        int warmup = warmupRounds != null ? warmupRounds : quick ? 0 : 1;
+        int warmup = warmupRounds != null ? warmupRounds : quick ? 0 : 8;
         List<Workload> workloads = Workload.all(quick).stream().filter(w -> w.name().contains(only)).toList();
         RatioTable table = new RatioTable();
         out.println("keyline-compare: " + workloads.size() + " workloads x " + n + " round(s) after " + warmup
