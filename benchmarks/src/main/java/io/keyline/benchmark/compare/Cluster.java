@@ -4,7 +4,11 @@ import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.keyline.api.etcdserverpb.KVGrpc;
+import io.keyline.api.etcdserverpb.MaintenanceGrpc;
+import io.keyline.api.etcdserverpb.MoveLeaderRequest;
 import io.keyline.api.etcdserverpb.PutRequest;
+import io.keyline.api.etcdserverpb.StatusRequest;
+import io.keyline.api.etcdserverpb.StatusResponse;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -19,7 +23,10 @@ import java.util.stream.Stream;
 /**
  * One cluster of real etcd or Keyline members on this host, started with the same etcd flags:
  * free loopback ports, a temporary data dir per member, one --initial-cluster naming them all.
- * Ready means a put through the first member succeeded (so a leader exists).
+ * Ready means a put through the first member succeeded (so a leader exists) and, with several
+ * members, the last one leads: an election picks any member, and a client on the leader skips the
+ * forward a client on a follower pays, so both servers get the same placement (connection 0, and
+ * so every one-client workload, goes through member 0, a follower).
  */
 final class Cluster implements AutoCloseable {
     enum Kind { ETCD, KEYLINE }
@@ -40,6 +47,9 @@ final class Cluster implements AutoCloseable {
         try {
             c.launch(members, s);
             c.awaitReady(s.readyTimeoutSecs());
+            if (members > 1) {
+                c.placeLeaderLast(s.readyTimeoutSecs());
+            }
             return c;
         } catch (Exception | AssertionError e) {
             c.close();
@@ -120,6 +130,42 @@ final class Cluster implements AutoCloseable {
                     + "s (last: " + last + "); log " + logOf(0) + ":\n" + tail(logOf(0)));
         } finally {
             ch.shutdownNow();
+        }
+    }
+
+    private void placeLeaderLast(int timeoutSecs) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSecs);
+        List<ManagedChannel> channels = endpoints.stream()
+                .map(e -> (ManagedChannel) NettyChannelBuilder.forTarget(e).usePlaintext().build()).toList();
+        String last = "no answer";
+        try {
+            while (System.nanoTime() < deadline) {
+                try {
+                    List<StatusResponse> status = new ArrayList<>();
+                    for (ManagedChannel ch : channels) {
+                        status.add(MaintenanceGrpc.newBlockingStub(ch).withDeadlineAfter(2, TimeUnit.SECONDS)
+                                .status(StatusRequest.getDefaultInstance()));
+                    }
+                    long target = status.get(status.size() - 1).getHeader().getMemberId();
+                    long leader = status.get(0).getLeader();
+                    if (leader == target && status.stream().allMatch(st -> st.getLeader() == target)) {
+                        return;
+                    }
+                    for (int i = 0; i < status.size(); i++) {
+                        if (status.get(i).getHeader().getMemberId() == leader) {
+                            MaintenanceGrpc.newBlockingStub(channels.get(i)).withDeadlineAfter(10, TimeUnit.SECONDS)
+                                    .moveLeader(MoveLeaderRequest.newBuilder().setTargetID(target).build());
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    last = e.getMessage();
+                }
+                Thread.sleep(250);
+            }
+            throw new AssertionError(kind + " cluster: leadership did not move to m" + (endpoints.size() - 1)
+                    + " in " + timeoutSecs + "s (last: " + last + ")");
+        } finally {
+            channels.forEach(ManagedChannel::shutdownNow);
         }
     }
 

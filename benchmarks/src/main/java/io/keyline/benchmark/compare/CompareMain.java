@@ -90,6 +90,9 @@ public final class CompareMain implements Callable<Integer> {
                 table.note(msg.lines().findFirst().orElse(msg));
                 return;
             }
+            if (members > 1) {
+                out.println("leader: m" + (members - 1) + " on both sides; connection 0 (every one-client workload) goes to m0, a follower");
+            }
             try (keyline; Runner runner = new Runner(s)) {
                 List<Sample> etcdSamples = new ArrayList<>();
                 List<Sample> keylineSamples = new ArrayList<>();
