@@ -71,7 +71,7 @@ public final class KeylineNode implements AutoCloseable {
         clusterId = identity.clusterId();
         raft = new RaftNode(new ReplicationConfig(memberId, identity.peers(), clusterId, config.raftDir(),
                 config.kvDir(), config.snapshotCount(), config.snapshotCatchupEntries(), config.maxRequestBytes(),
-                config.leaseCheckpointIntervalMs(), identity.join()));
+                config.leaseCheckpointIntervalMs(), identity.join(), config.quotaBackendBytes()));
         raft.start();
         Member self = config.initialMembers().stream().filter(m -> m.id() == config.memberId()).findFirst()
                 .orElseThrow();

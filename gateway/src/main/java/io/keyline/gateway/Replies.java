@@ -3,6 +3,7 @@ package io.keyline.gateway;
 import io.grpc.stub.StreamObserver;
 import io.keyline.gateway.errors.EtcdStatus;
 import io.keyline.replication.RaftNode;
+import io.keyline.replication.WriteOutcome;
 import io.keyline.replication.proto.LogRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +17,15 @@ public final class Replies {
     private Replies() {}
 
     /** Proposes {@code request}; its etcd-level refusal or its response (with a header) answers the call. */
-    @SuppressWarnings("unchecked")
     public static <T> void propose(RaftNode raft, LogRequest request, Function<T, T> withHeader, StreamObserver<T> out) {
-        reply(raft.write(request).thenApply(outcome -> {
+        answer(raft.write(request), withHeader, out);
+    }
+
+    /** A proposal's outcome answers the call: its etcd-level refusal or its response, with a header. */
+    @SuppressWarnings("unchecked")
+    public static <T> void answer(CompletableFuture<WriteOutcome> written, Function<T, T> withHeader,
+            StreamObserver<T> out) {
+        reply(written.thenApply(outcome -> {
             if (outcome.failed()) {
                 throw EtcdStatus.of(outcome.error());
             }

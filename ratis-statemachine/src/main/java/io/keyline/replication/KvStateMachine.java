@@ -57,11 +57,13 @@ public final class KvStateMachine extends BaseStateMachine {
     private final Lessor lessor;
     private final WatchHub watchHub = new WatchHub();
     private final OwnEntries ownEntries = new OwnEntries(ClientId.randomId());
+    private final SpaceQuota quota;
     private volatile MvccStore store;
 
-    public KvStateMachine(Path kvDir, long leaseCheckpointIntervalMs) {
+    public KvStateMachine(Path kvDir, long leaseCheckpointIntervalMs, SpaceQuota quota) {
         this.kvDir = kvDir;
         this.lessor = new Lessor(leaseCheckpointIntervalMs);
+        this.quota = quota;
     }
 
     @Override
@@ -156,6 +158,10 @@ public final class KvStateMachine extends BaseStateMachine {
         return alarms.active();
     }
 
+    public boolean isAlarmActive(AlarmType type) {
+        return alarms.isActive(type);
+    }
+
     MemberDirectory memberDirectory() {
         return members;
     }
@@ -242,8 +248,9 @@ public final class KvStateMachine extends BaseStateMachine {
         if (refusedWhileNoSpace(request)) {
             return WriteOutcome.failed(EtcdError.NO_SPACE);
         }
+        boolean fits = fitsQuota(request);
         try {
-            return WriteOutcome.ok(switch (request.getOpCase()) {
+            WriteOutcome applied = WriteOutcome.ok(switch (request.getOpCase()) {
                 case PUT -> batch.put(request.getPut());
                 case DELETE_RANGE -> batch.deleteRange(request.getDeleteRange());
                 case TXN -> batch.txn(request.getTxn());
@@ -256,9 +263,22 @@ public final class KvStateMachine extends BaseStateMachine {
                 case LEASE_CHECKPOINT -> lessor.checkpoint(batch, request.getLeaseCheckpoint());
                 case OP_NOT_SET -> throw new IllegalStateException("log request without an operation");
             });
+            return fits ? applied : WriteOutcome.failed(EtcdError.NO_SPACE);
         } catch (KeyspaceException e) {
             return WriteOutcome.failed(e.error());
         }
+    }
+
+    /**
+     * etcd checks the quota again as it applies a put or txn: one that no longer fits is applied all
+     * the same (members' sizes differ, their entries must not) and answered NOSPACE.
+     */
+    private boolean fitsQuota(LogRequest request) {
+        return switch (request.getOpCase()) {
+            case PUT -> quota.admits(store.dbSize(), request.getPut());
+            case TXN -> quota.admits(store.dbSize(), request.getTxn());
+            default -> true;
+        };
     }
 
     /**

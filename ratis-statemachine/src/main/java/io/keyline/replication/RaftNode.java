@@ -6,6 +6,7 @@ import io.keyline.keyspace.EtcdError;
 import io.keyline.keyspace.KeyspaceException;
 import io.keyline.keyspace.lease.Lease;
 import io.keyline.keyspace.mvcc.MvccStore;
+import io.keyline.keyspace.quota.SpaceQuota;
 import io.keyline.replication.proto.LeaseQuery;
 import io.keyline.replication.proto.LeaseQueryResult;
 import io.keyline.api.etcdserverpb.Member;
@@ -129,7 +130,8 @@ public final class RaftNode implements AutoCloseable {
     public RaftNode(ReplicationConfig config) {
         this.config = config;
         this.groupId = RaftGroupId.valueOf(new UUID(config.clusterId(), config.clusterId()));
-        this.stateMachine = new KvStateMachine(config.kvDir(), config.leaseCheckpointIntervalMs());
+        this.stateMachine = new KvStateMachine(config.kvDir(), config.leaseCheckpointIntervalMs(),
+                new SpaceQuota(config.quotaBackendBytes()));
         this.clientId = stateMachine.ownEntries().clientId();
     }
 

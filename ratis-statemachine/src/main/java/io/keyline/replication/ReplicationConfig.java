@@ -16,13 +16,17 @@ import java.util.List;
  *        (--experimental-enable-lease-checkpoint, --experimental-lease-checkpoint-interval)
  * @param join this member was added to a running cluster ({@code --initial-cluster-state existing}):
  *     it starts outside the Raft configuration and waits for the leader to bring it in
+ * @param quotaBackendBytes the store size past which writes fail with NOSPACE (--quota-backend-bytes, resolved)
  */
 public record ReplicationConfig(long self, List<Peer> members, long clusterId, Path raftDir, Path kvDir,
-        long snapshotCount, long catchupEntries, long maxRequestBytes, long leaseCheckpointIntervalMs, boolean join) {
+        long snapshotCount, long catchupEntries, long maxRequestBytes, long leaseCheckpointIntervalMs, boolean join,
+        long quotaBackendBytes) {
 
+    /** A member without lease checkpoints or a space quota, that starts in the initial cluster. */
     public ReplicationConfig(long self, List<Peer> members, long clusterId, Path raftDir, Path kvDir,
             long snapshotCount, long catchupEntries, long maxRequestBytes) {
-        this(self, members, clusterId, raftDir, kvDir, snapshotCount, catchupEntries, maxRequestBytes, 0, false);
+        this(self, members, clusterId, raftDir, kvDir, snapshotCount, catchupEntries, maxRequestBytes, 0, false,
+                Long.MAX_VALUE);
     }
 
     public record Peer(long id, String host, int port) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.keyline.api.etcdserverpb.DeleteRangeRequest;
 import io.keyline.api.etcdserverpb.PutRequest;
 import io.keyline.api.etcdserverpb.PutResponse;
 import io.keyline.api.etcdserverpb.RangeRequest;
@@ -67,6 +68,24 @@ class RaftNodeTest {
                     .setKey(ByteString.copyFromUtf8("k")).setRangeEnd(ByteString.copyFromUtf8("l")).build());
             assertEquals(500, all.getCount());
             assertEquals(501, node.store().currentRevision());
+        }
+    }
+
+    @Test
+    void aWriteOverTheQuotaWhenAppliedIsStoredAndAnsweredNospaceAsEtcdDoes() throws Exception {
+        // A put's cost is its size plus 256 bytes, so this one passes a 300-byte quota whatever the store holds.
+        long quotaBytes = 300;
+        try (RaftNode node = new RaftNode(new ReplicationConfig(7L,
+                List.of(new ReplicationConfig.Peer(7L, "127.0.0.1", freePort())), 11L, dir.resolve("raft"),
+                dir.resolve("kv"), 100_000, 5_000, 1_572_864, 0, false, quotaBytes))) {
+            node.start();
+            WriteOutcome over = node.write(put("big", "x".repeat(100))).get(30, TimeUnit.SECONDS);
+            assertEquals(EtcdError.NO_SPACE, over.error());
+            assertEquals(1, node.store().range(RangeRequest.newBuilder()
+                    .setKey(ByteString.copyFromUtf8("big")).build()).getCount(), "the refused put was applied all the same");
+            WriteOutcome delete = node.write(LogRequest.newBuilder().setDeleteRange(DeleteRangeRequest.newBuilder()
+                    .setKey(ByteString.copyFromUtf8("big"))).build()).get(30, TimeUnit.SECONDS);
+            assertEquals(null, delete.error(), "a delete costs nothing");
         }
     }
 

@@ -21,6 +21,7 @@ import io.keyline.keyspace.EtcdError;
 import io.keyline.keyspace.kv.RequestValidator;
 import io.keyline.keyspace.quota.SpaceQuota;
 import io.keyline.replication.RaftNode;
+import io.keyline.replication.WriteOutcome;
 import io.keyline.replication.proto.LogRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -67,7 +68,7 @@ public final class KvService extends KVGrpc.KVImplBase {
             refuseForSpace(out);
             return;
         }
-        write(() -> RequestValidator.validatePut(request), LogRequest.newBuilder().setPut(request).build(),
+        writeWithinQuota(() -> RequestValidator.validatePut(request), LogRequest.newBuilder().setPut(request).build(),
                 (PutResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
     }
 
@@ -84,7 +85,8 @@ public final class KvService extends KVGrpc.KVImplBase {
             refuseForSpace(out);
             return;
         }
-        write(() -> RequestValidator.validateTxn(request, maxTxnOps), LogRequest.newBuilder().setTxn(request).build(),
+        writeWithinQuota(() -> RequestValidator.validateTxn(request, maxTxnOps),
+                LogRequest.newBuilder().setTxn(request).build(),
                 (TxnResponse r) -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build(), out);
     }
 
@@ -96,22 +98,45 @@ public final class KvService extends KVGrpc.KVImplBase {
 
     /** As etcd: a write that would pass the quota raises the NOSPACE alarm, then fails. */
     private <T> void refuseForSpace(StreamObserver<T> out) {
+        raiseNoSpace().whenComplete((ok, error) -> out.onError(EtcdStatus.of(EtcdError.NO_SPACE)));
+    }
+
+    private CompletableFuture<WriteOutcome> raiseNoSpace() {
         AlarmRequest raise = AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
                 .setMemberID(headers.memberId()).setAlarm(AlarmType.NOSPACE).build();
-        raft.write(LogRequest.newBuilder().setAlarm(raise).build())
-                .orTimeout(Replies.REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .whenComplete((ok, error) -> out.onError(EtcdStatus.of(EtcdError.NO_SPACE)));
+        return raft.write(LogRequest.newBuilder().setAlarm(raise).build())
+                .orTimeout(Replies.REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A put or txn that fitted when it arrived may no longer fit when applied (see KvStateMachine):
+     * as etcd, its NOSPACE answer waits for the alarm it raises, unless the alarm was up already.
+     */
+    private <T> void writeWithinQuota(Runnable validation, LogRequest request, Function<T, T> withHeader,
+            StreamObserver<T> out) {
+        if (validated(validation, out)) {
+            Replies.answer(raft.write(request).thenCompose(outcome ->
+                    outcome.error() == EtcdError.NO_SPACE && !raft.stateMachine().isAlarmActive(AlarmType.NOSPACE)
+                            ? raiseNoSpace().handle((ok, error) -> outcome)
+                            : CompletableFuture.completedFuture(outcome)), withHeader, out);
+        }
     }
 
     private <T> void write(Runnable validation, LogRequest request, Function<T, T> withHeader,
             StreamObserver<T> out) {
+        if (validated(validation, out)) {
+            Replies.propose(raft, request, withHeader, out);
+        }
+    }
+
+    private static boolean validated(Runnable validation, StreamObserver<?> out) {
         try {
             validation.run();
+            return true;
         } catch (RuntimeException e) {
             out.onError(EtcdStatus.of(e));
-            return;
+            return false;
         }
-        Replies.propose(raft, request, withHeader, out);
     }
 
 }
