@@ -73,7 +73,7 @@ class RaftNodeTest {
 
     @Test
     void aWriteOverTheQuotaWhenAppliedIsStoredAndAnsweredNospaceAsEtcdDoes() throws Exception {
-        // A put's cost is its size plus 256 bytes, so this one passes a 300-byte quota whatever the store holds.
+        // A put costs its size plus 256 bytes, so this one exceeds a 300-byte quota whatever the store holds.
         long quotaBytes = 300;
         try (RaftNode node = new RaftNode(new ReplicationConfig(7L,
                 List.of(new ReplicationConfig.Peer(7L, "127.0.0.1", freePort())), 11L, dir.resolve("raft"),
