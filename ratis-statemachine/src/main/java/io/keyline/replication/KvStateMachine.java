@@ -220,6 +220,9 @@ public final class KvStateMachine extends BaseStateMachine {
         }
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         // The member that proposed the entry takes its outcomes when it applies it (OwnEntries).
+        if (own != null) {
+            own.applied().complete(null);
+        }
         return CompletableFuture.completedFuture(Message.EMPTY);
     }
 

@@ -90,6 +90,22 @@ class GroupCommitProposerTest {
     }
 
     @Test
+    void writeIsAnsweredOnItsOwnApplyHereWithoutWaitingForTheLeadersReply() throws Exception {
+        forwarding.set(true);
+        applied.set(0);
+        CompletableFuture<WriteOutcome> write = proposer.propose(put(0));
+        awaitEntries(1);
+        ProposedEntry entry = entries.get(0);
+        WriteOutcome outcome = WriteOutcome.ok(PutResponse.newBuilder().build());
+        entry.outcomes()[0] = outcome;
+        entry.applied().complete(null);
+
+        assertEquals(outcome, write.get(5, TimeUnit.SECONDS));
+        replies.get(0).completeExceptionally(new java.io.IOException("connection to the leader lost"));
+        assertEquals(outcome, write.get(), "a reply lost after the apply does not undo the answer");
+    }
+
+    @Test
     void leaderPipelinesEntriesWithoutWaitingForEarlierOnes() throws Exception {
         for (int i = 0; i < 5; i++) {
             proposer.propose(put(i));
