@@ -14,7 +14,6 @@ import io.keyline.gateway.kv.KvService;
 import io.keyline.gateway.lease.LeaseService;
 import io.keyline.keyspace.lease.LeaseIds;
 import io.keyline.gateway.metrics.NodeMetrics;
-import io.keyline.keyspace.quota.SpaceQuota;
 import io.keyline.gateway.maintenance.MaintenanceService;
 import io.keyline.gateway.watch.WatchService;
 import io.keyline.api.etcdserverpb.AuthGrpc;
@@ -100,7 +99,7 @@ public final class KeylineNode implements AutoCloseable {
                     .permitKeepAliveTime(5, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .protocolNegotiator(new HttpSniffingNegotiator(() -> new HttpEndpoints(raft, metrics)))
-                    .addService(new KvService(raft, headers, config.maxTxnOps(), new SpaceQuota(config.quotaBackendBytes()),
+                    .addService(new KvService(raft, headers, config.maxTxnOps(), raft.stateMachine().quota(),
                             callExecutor))
                     .addService(new MaintenanceService(raft, headers, config.scratchDir()))
                     .addService(new ClusterService(raft, headers, publisher::published, java.time.Clock.systemUTC()))

@@ -66,6 +66,11 @@ public final class KvStateMachine extends BaseStateMachine {
         this.quota = quota;
     }
 
+    /** The backend quota this member applies writes under; the gateway checks arrivals against the same one. */
+    public SpaceQuota quota() {
+        return quota;
+    }
+
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
