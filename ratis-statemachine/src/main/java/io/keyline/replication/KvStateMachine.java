@@ -58,12 +58,22 @@ public final class KvStateMachine extends BaseStateMachine {
     private final WatchHub watchHub = new WatchHub();
     private final OwnEntries ownEntries = new OwnEntries(ClientId.randomId());
     private final SpaceQuota quota;
+    private volatile Runnable overQuota = () -> { };
     private volatile MvccStore store;
 
     public KvStateMachine(Path kvDir, long leaseCheckpointIntervalMs, SpaceQuota quota) {
         this.kvDir = kvDir;
         this.lessor = new Lessor(leaseCheckpointIntervalMs);
         this.quota = quota;
+    }
+
+    /**
+     * Runs on the apply thread when a write that another member proposed did not fit the quota here
+     * while NOSPACE is not raised: as etcd's applier, every member whose own check fails raises it
+     * (the proposing member raises it before it answers the write, in the gateway).
+     */
+    void onWriteOverQuota(Runnable raise) {
+        overQuota = raise;
     }
 
     /** The backend quota this member applies writes under; the gateway checks arrivals against the same one. */
@@ -227,8 +237,19 @@ public final class KvStateMachine extends BaseStateMachine {
         // The member that proposed the entry takes its outcomes when it applies it (OwnEntries).
         if (own != null) {
             own.applied().complete(null);
+        } else if (anyOverQuota(outcomes) && !alarms.isActive(AlarmType.NOSPACE)) {
+            overQuota.run();
         }
         return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+
+    private static boolean anyOverQuota(WriteOutcome[] outcomes) {
+        for (WriteOutcome o : outcomes) {
+            if (o.error() == EtcdError.NO_SPACE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Replayed entries below what the store already holds must not move the applied index back. */

@@ -1,5 +1,7 @@
 package io.keyline.replication;
 
+import io.keyline.api.etcdserverpb.AlarmRequest;
+import io.keyline.api.etcdserverpb.AlarmType;
 import io.keyline.api.etcdserverpb.LeaseTimeToLiveRequest;
 import io.keyline.api.etcdserverpb.LeaseTimeToLiveResponse;
 import io.keyline.keyspace.EtcdError;
@@ -26,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -125,6 +128,7 @@ public final class RaftNode implements AutoCloseable {
     private RaftPeerId forwarderLeader;
     private MembershipReconciler reconciler;
     private PeerActivity peerActivity;
+    private final AtomicBoolean raisingNoSpace = new AtomicBoolean();
     private volatile boolean closed;
 
     public RaftNode(ReplicationConfig config) {
@@ -158,6 +162,7 @@ public final class RaftNode implements AutoCloseable {
         proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, this::forwardsToLeader,
                 stateMachine::awaitApplied, config.maxRequestBytes());
         stateMachine.lessor().start(this::write);
+        stateMachine.onWriteOverQuota(this::raiseNoSpace);
         LOG.info("raft member {} started on {} ({} storage)", peerId(config.self()), config.selfPeer().address(),
                 fresh ? "new" : "recovered");
     }
@@ -333,6 +338,16 @@ public final class RaftNode implements AutoCloseable {
     /** Proposes one write; completes with its outcome once applied on this member. */
     public CompletableFuture<WriteOutcome> write(LogRequest request) {
         return proposer.propose(request);
+    }
+
+    /** Raises NOSPACE for this member, one proposal at a time however many writes overshoot meanwhile. */
+    private void raiseNoSpace() {
+        if (raisingNoSpace.compareAndSet(false, true)) {
+            LOG.warn("a write exceeded the backend quota when applied; raising the NOSPACE alarm");
+            AlarmRequest raise = AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
+                    .setMemberID(config.self()).setAlarm(AlarmType.NOSPACE).build();
+            write(LogRequest.newBuilder().setAlarm(raise).build()).whenComplete((o, e) -> raisingNoSpace.set(false));
+        }
     }
 
     /**

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.keyline.api.etcdserverpb.AlarmMember;
+import io.keyline.api.etcdserverpb.AlarmType;
 import io.keyline.api.etcdserverpb.DeleteRangeRequest;
 import io.keyline.api.etcdserverpb.PutRequest;
 import io.keyline.api.etcdserverpb.PutResponse;
@@ -15,8 +17,10 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +91,47 @@ class RaftNodeTest {
                     .setKey(ByteString.copyFromUtf8("big"))).build()).get(30, TimeUnit.SECONDS);
             assertEquals(null, delete.error(), "a delete costs nothing");
         }
+    }
+
+    @Test
+    void everyOtherMemberWhoseApplyExceedsTheQuotaRaisesNospaceForItself() throws Exception {
+        long quotaBytes = 300;
+        List<ReplicationConfig.Peer> peers = List.of(new ReplicationConfig.Peer(1L, "127.0.0.1", freePort()),
+                new ReplicationConfig.Peer(2L, "127.0.0.1", freePort()),
+                new ReplicationConfig.Peer(3L, "127.0.0.1", freePort()));
+        List<RaftNode> nodes = new ArrayList<>();
+        try {
+            for (ReplicationConfig.Peer p : peers) {
+                nodes.add(new RaftNode(new ReplicationConfig(p.id(), peers, 11L, dir.resolve("raft" + p.id()),
+                        dir.resolve("kv" + p.id()), 100_000, 5_000, 1_572_864, 0, false, quotaBytes)));
+            }
+            for (RaftNode n : nodes) {
+                n.start();
+            }
+            assertEquals(EtcdError.NO_SPACE, nodes.get(0).write(put("big", "x".repeat(100))).get(30, TimeUnit.SECONDS).error());
+
+            // The proposer's own alarm is its gateway's to raise, before it answers; the other two raise theirs.
+            Set<Long> expected = Set.of(2L, 3L);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (RaftNode n : nodes) {
+                Set<Long> raisedBy;
+                do {
+                    raisedBy = n.stateMachine().activeAlarms().stream()
+                            .filter(a -> a.getAlarm() == AlarmType.NOSPACE).map(AlarmMember::getMemberID)
+                            .collect(Collectors.toSet());
+                } while (!raisedBy.equals(expected) && System.nanoTime() < deadline && sleep(20));
+                assertEquals(expected, raisedBy);
+            }
+        } finally {
+            for (RaftNode n : nodes) {
+                n.close();
+            }
+        }
+    }
+
+    private static boolean sleep(long ms) throws InterruptedException {
+        Thread.sleep(ms);
+        return true;
     }
 
     @Test
