@@ -162,7 +162,7 @@ public final class RaftNode implements AutoCloseable {
         proposer = new GroupCommitProposer(this::submit, RaftNode::mapFailure, this::forwardsToLeader,
                 stateMachine::awaitApplied, config.maxRequestBytes());
         stateMachine.lessor().start(this::write);
-        stateMachine.onWriteOverQuota(this::raiseNoSpace);
+        stateMachine.onWriteOverQuota(this::raiseNoSpaceOnApply);
         LOG.info("raft member {} started on {} ({} storage)", peerId(config.self()), config.selfPeer().address(),
                 fresh ? "new" : "recovered");
     }
@@ -340,13 +340,18 @@ public final class RaftNode implements AutoCloseable {
         return proposer.propose(request);
     }
 
-    /** Raises NOSPACE for this member, one proposal at a time however many writes overshoot meanwhile. */
-    private void raiseNoSpace() {
+    /** Proposes the NOSPACE alarm for this member, as etcd does for a write that would pass the quota. */
+    public CompletableFuture<WriteOutcome> raiseNoSpace() {
+        AlarmRequest raise = AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
+                .setMemberID(config.self()).setAlarm(AlarmType.NOSPACE).build();
+        return write(LogRequest.newBuilder().setAlarm(raise).build());
+    }
+
+    /** From the apply thread: one proposal at a time, however many writes overshoot meanwhile. */
+    private void raiseNoSpaceOnApply() {
         if (raisingNoSpace.compareAndSet(false, true)) {
             LOG.warn("a write exceeded the backend quota when applied; raising the NOSPACE alarm");
-            AlarmRequest raise = AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
-                    .setMemberID(config.self()).setAlarm(AlarmType.NOSPACE).build();
-            write(LogRequest.newBuilder().setAlarm(raise).build()).whenComplete((o, e) -> raisingNoSpace.set(false));
+            raiseNoSpace().whenComplete((o, e) -> raisingNoSpace.set(false));
         }
     }
 

@@ -1,7 +1,6 @@
 package io.keyline.gateway.kv;
 
 import io.grpc.stub.StreamObserver;
-import io.keyline.api.etcdserverpb.AlarmRequest;
 import io.keyline.api.etcdserverpb.AlarmType;
 import io.keyline.api.etcdserverpb.CompactionRequest;
 import io.keyline.api.etcdserverpb.CompactionResponse;
@@ -102,10 +101,7 @@ public final class KvService extends KVGrpc.KVImplBase {
     }
 
     private CompletableFuture<WriteOutcome> raiseNoSpace() {
-        AlarmRequest raise = AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
-                .setMemberID(headers.memberId()).setAlarm(AlarmType.NOSPACE).build();
-        return raft.write(LogRequest.newBuilder().setAlarm(raise).build())
-                .orTimeout(Replies.REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return raft.raiseNoSpace().orTimeout(Replies.REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     /**
