@@ -114,13 +114,10 @@ class RaftNodeTest {
             Set<Long> expected = Set.of(2L, 3L);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             for (RaftNode n : nodes) {
-                Set<Long> raisedBy;
-                do {
-                    raisedBy = n.stateMachine().activeAlarms().stream()
-                            .filter(a -> a.getAlarm() == AlarmType.NOSPACE).map(AlarmMember::getMemberID)
-                            .collect(Collectors.toSet());
-                } while (!raisedBy.equals(expected) && System.nanoTime() < deadline && sleep(20));
-                assertEquals(expected, raisedBy);
+                while (!noSpaceRaisedBy(n).equals(expected) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(expected, noSpaceRaisedBy(n));
             }
         } finally {
             for (RaftNode n : nodes) {
@@ -129,9 +126,10 @@ class RaftNodeTest {
         }
     }
 
-    private static boolean sleep(long ms) throws InterruptedException {
-        Thread.sleep(ms);
-        return true;
+    private static Set<Long> noSpaceRaisedBy(RaftNode node) {
+        return node.stateMachine().activeAlarms().stream()
+                .filter(a -> a.getAlarm() == AlarmType.NOSPACE).map(AlarmMember::getMemberID)
+                .collect(Collectors.toSet());
     }
 
     @Test
