@@ -35,7 +35,7 @@ public final class Replies {
 
     /** Answers the call with {@code result} once it completes, or etcd's error for its failure or timeout. */
     public static <T> void reply(CompletableFuture<T> result, Function<T, T> withHeader, StreamObserver<T> out) {
-        result.orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((response, error) -> {
+        Deadlines.within(result, REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((response, error) -> {
             if (error != null) {
                 out.onError(EtcdStatus.of(error));
                 return;

@@ -1,5 +1,6 @@
 package io.keyline.gateway.http;
 
+import io.keyline.gateway.Deadlines;
 import io.keyline.gateway.maintenance.MaintenanceService;
 import io.keyline.gateway.metrics.NodeMetrics;
 import io.keyline.replication.RaftNode;
@@ -52,7 +53,7 @@ public final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpReq
             sendHealth(ctx, false, "RAFT NO LEADER");
             return;
         }
-        raft.readBarrier().orTimeout(HEALTH_READ_TIMEOUT_MS, TimeUnit.MILLISECONDS).whenComplete((ok, error) ->
+        Deadlines.within(raft.readBarrier(), HEALTH_READ_TIMEOUT_MS, TimeUnit.MILLISECONDS).whenComplete((ok, error) ->
                 sendHealth(ctx, error == null, error == null ? "" : "QGET ERROR:" + error.getMessage()));
     }
 

@@ -13,6 +13,7 @@ import io.keyline.api.etcdserverpb.RangeRequest;
 import io.keyline.api.etcdserverpb.RangeResponse;
 import io.keyline.api.etcdserverpb.TxnRequest;
 import io.keyline.api.etcdserverpb.TxnResponse;
+import io.keyline.gateway.Deadlines;
 import io.keyline.gateway.Replies;
 import io.keyline.gateway.ResponseHeaders;
 import io.keyline.gateway.errors.EtcdStatus;
@@ -101,7 +102,7 @@ public final class KvService extends KVGrpc.KVImplBase {
     }
 
     private CompletableFuture<WriteOutcome> raiseNoSpace() {
-        return raft.raiseNoSpace().orTimeout(Replies.REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return Deadlines.within(raft.raiseNoSpace(), Replies.REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     /**

@@ -14,6 +14,7 @@ import io.keyline.api.etcdserverpb.LeaseStatus;
 import io.keyline.api.etcdserverpb.LeaseTimeToLiveRequest;
 import io.keyline.api.etcdserverpb.LeaseTimeToLiveResponse;
 import io.keyline.api.etcdserverpb.ResponseHeader;
+import io.keyline.gateway.Deadlines;
 import io.keyline.gateway.Replies;
 import io.keyline.gateway.ResponseHeaders;
 import io.keyline.gateway.errors.EtcdStatus;
@@ -108,7 +109,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     /** Completes with whether the stream is still open. */
     private CompletableFuture<Boolean> renew(long id, StreamObserver<LeaseKeepAliveResponse> out) {
         ResponseHeader header = headers.current();
-        return raft.leaseRenew(id).orTimeout(Replies.REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS).handle((ttl, error) -> {
+        return Deadlines.within(raft.leaseRenew(id), Replies.REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS).handle((ttl, error) -> {
             if (error != null && !isLeaseNotFound(error)) {
                 out.onError(EtcdStatus.of(error));
                 return false;
