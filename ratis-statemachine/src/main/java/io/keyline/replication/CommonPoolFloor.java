@@ -1,9 +1,9 @@
 package io.keyline.replication;
 
 /**
- * Ratis' follower runs each AppendEntries through CompletableFuture's default async pool. With the
- * common pool's parallelism at 1 (the JDK's default on two cores) that pool is a new thread per
- * task, so every append started a thread; at 2 it is the ordinary common pool.
+ * Read-index batching, lease queries on a follower and Ratis' leadership transfer run on
+ * CompletableFuture's default async pool. With the common pool's parallelism at 1 (the JDK's default
+ * on two cores) that pool is a new thread per task; at 2 it is the ordinary common pool.
  */
 public final class CommonPoolFloor {
     static final String PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
