@@ -2,6 +2,7 @@ package io.keyline.gateway;
 
 import io.grpc.stub.StreamObserver;
 import io.keyline.gateway.errors.EtcdStatus;
+import io.keyline.replication.Deadlines;
 import io.keyline.replication.RaftNode;
 import io.keyline.replication.WriteOutcome;
 import io.keyline.replication.proto.LogRequest;

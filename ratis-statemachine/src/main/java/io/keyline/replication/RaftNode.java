@@ -38,7 +38,11 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.client.impl.ClientProtoUtils;
 import org.apache.ratis.netty.NettyConfigKeys;
+import org.apache.ratis.netty.NettyRpcProxy;
+import org.apache.ratis.netty.client.NettyClientRpc;
+import org.apache.ratis.proto.netty.NettyProtos.RaftNettyServerRequestProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.Message;
@@ -250,12 +254,30 @@ public final class RaftNode implements AutoCloseable {
             // The leader may have gone since forwardsToLeader() looked.
             reply = leader == null
                     ? CompletableFuture.failedFuture(new ReplicationException(ReplicationException.Kind.NO_LEADER, null))
-                    : forwarder.getClientRpc().sendRequestAsync(
-                            request(entry, RaftClientRequest.writeRequestType(), callId, leader));
+                    : sendOnConnection(forwarder, request(entry, RaftClientRequest.writeRequestType(), callId, leader));
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
         return reply.whenComplete((r, error) -> forwardsOut.decrementAndGet(connection));
+    }
+
+    /**
+     * Straight onto the forwarding connection: Ratis' client adds a timer task per request, and its timer
+     * thread wakes for each one when its limit passes, a thread switch per forwarded write. The limit is
+     * kept on {@link Deadlines} instead; a leader's refusal in the reply goes to {@link #retrying} as before.
+     */
+    private static CompletableFuture<RaftClientReply> sendOnConnection(RaftClient forwarder, RaftClientRequest request) {
+        NettyRpcProxy proxy;
+        try {
+            proxy = ((NettyClientRpc) forwarder.getClientRpc()).getProxies().getProxy(request.getServerId());
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        RaftNettyServerRequestProto proto = RaftNettyServerRequestProto.newBuilder()
+                .setRaftClientRequest(ClientProtoUtils.toRaftClientRequestProto(request)).build();
+        return Deadlines.within(proxy.sendAsync(proto)
+                .thenApply(reply -> ClientProtoUtils.toRaftClientReply(reply.getRaftClientReply())),
+                FORWARD_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -299,10 +321,11 @@ public final class RaftNode implements AutoCloseable {
 
     /**
      * Whether another attempt with the same call id is safe and may succeed: the leader refused it,
-     * is changing, or could not be reached. A state machine's own failure is final.
+     * is changing, could not be reached or did not answer in time. A state machine's own failure is final.
      */
     private static boolean mayRetry(Throwable cause) {
         return isLeaderless(cause) || cause instanceof LeaderSteppingDownException
+                || cause instanceof TimeoutException
                 || (cause instanceof ReplicationException r && r.kind() == ReplicationException.Kind.NO_LEADER)
                 || cause instanceof ResourceUnavailableException
                 || (cause instanceof IOException && !(cause instanceof StateMachineException)

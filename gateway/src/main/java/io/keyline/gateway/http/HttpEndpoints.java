@@ -1,8 +1,8 @@
 package io.keyline.gateway.http;
 
-import io.keyline.gateway.Deadlines;
 import io.keyline.gateway.maintenance.MaintenanceService;
 import io.keyline.gateway.metrics.NodeMetrics;
+import io.keyline.replication.Deadlines;
 import io.keyline.replication.RaftNode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;

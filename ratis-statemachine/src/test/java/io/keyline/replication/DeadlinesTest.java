@@ -1,4 +1,4 @@
-package io.keyline.gateway;
+package io.keyline.replication;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

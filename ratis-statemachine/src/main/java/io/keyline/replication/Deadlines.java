@@ -1,7 +1,7 @@
-package io.keyline.gateway;
+package io.keyline.replication;
 
-import io.netty.util.HashedWheelTimer;
-import io.netty.util.Timeout;
+import org.apache.ratis.thirdparty.io.netty.util.HashedWheelTimer;
+import org.apache.ratis.thirdparty.io.netty.util.Timeout;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
