@@ -7,9 +7,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Time limits on the calls a member answers, kept on one wheel that ticks every {@value #TICK_MS} ms.
- * {@link CompletableFuture#orTimeout} wakes its timer thread for every call made while none is pending
- * (each new limit is then the earliest): one more thread switch per write at one client.
+ * Time limits on the calls a member answers and the writes it forwards, kept on one wheel that ticks
+ * every {@value #TICK_MS} ms. {@link CompletableFuture#orTimeout} wakes its timer thread for every call
+ * made while none is pending (each new limit is then the earliest): one more thread switch per write
+ * at one client.
  */
 public final class Deadlines {
     static final long TICK_MS = 50;
