@@ -198,7 +198,8 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         // etcd resumes after any pause (SIGSTOP, a long GC); Ratis would close the server after 60 s.
         RaftServerConfigKeys.setCloseThreshold(p, TimeDuration.valueOf(365, TimeUnit.DAYS));
-        // A forwarded entry waits for commit like a local one; the gateway's own timeout answers the client.
+        // Read-index queries sent to the leader wait as long as a forwarded entry (whose limit is on Deadlines);
+        // the gateway's own timeout answers the client.
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(FORWARD_TIMEOUT_MS, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
