@@ -173,7 +173,7 @@ public final class RaftNode implements AutoCloseable {
 
     private RaftProperties properties() {
         RaftProperties p = new RaftProperties();
-        RaftConfigKeys.Rpc.setType(p, new CommitPushingRpc());
+        RaftConfigKeys.Rpc.setType(p, new EventLoopAppenderRpc());
         NettyConfigKeys.Server.setHost(p, config.selfPeer().host());
         NettyConfigKeys.Server.setPort(p, config.selfPeer().port());
         RaftServerConfigKeys.setStorageDir(p, List.of(config.raftDir().toFile()));
@@ -193,7 +193,7 @@ public final class RaftNode implements AutoCloseable {
         // that each snapshot really releases the log before it, as etcd compacts its log on snapshot.
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(config.snapshotCount(), 1024)));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
-        // Followers hear of each commit from the appender (see CommitPushingRpc), not from a log entry
+        // Followers hear of each commit from the appender (see EventLoopLogAppender), not from a log entry
         // per commit, which cost every member a second fsync per write.
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         // etcd resumes after any pause (SIGSTOP, a long GC); Ratis would close the server after 60 s.
