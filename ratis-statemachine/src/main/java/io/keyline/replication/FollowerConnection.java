@@ -67,18 +67,15 @@ public final class FollowerConnection {
         var timer = loop.schedule(() -> fail(callId, new TimeoutIOException(
                 "no answer from " + address + " in " + timeoutMs + " ms to call " + callId)), timeoutMs, TimeUnit.MILLISECONDS);
         reply.whenComplete((r, e) -> timer.cancel(false));
+        // Runs at once, on this thread, once connected (a listener on a done future of this loop is called inline).
         ChannelFuture connected = connection();
-        if (connected.isSuccess()) {
-            write(connected.channel(), callId, request);
-        } else {
-            connected.addListener(f -> {
-                if (f.isSuccess()) {
-                    write(connected.channel(), callId, request);
-                } else {
-                    fail(callId, new IOException("cannot connect to " + address, f.cause()));
-                }
-            });
-        }
+        connected.addListener(f -> {
+            if (f.isSuccess()) {
+                write(connected.channel(), callId, request);
+            } else {
+                fail(callId, new IOException("cannot connect to " + address, f.cause()));
+            }
+        });
         return reply;
     }
 
