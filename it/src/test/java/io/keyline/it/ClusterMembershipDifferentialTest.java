@@ -55,8 +55,32 @@ class ClusterMembershipDifferentialTest {
     private final List<String> mismatches = new ArrayList<>();
 
     private Etcdctl.Result[] both(Side etcd, Side keyline, String what, int endpoint, Function<Side, String[]> args) {
-        Etcdctl.Result a = etcd.c.etcdctl(endpoint).run(args.apply(etcd));
-        Etcdctl.Result b = keyline.c.etcdctl(endpoint).run(args.apply(keyline));
+        return compare(etcd, keyline, what, etcd.c.etcdctl(endpoint).run(args.apply(etcd)),
+                keyline.c.etcdctl(endpoint).run(args.apply(keyline)));
+    }
+
+    /**
+     * etcd refuses every member add with "unhealthy cluster" until each voter has been connected to
+     * the receiving member for its 5 s health interval, which a loaded machine can reset by dropping
+     * a peer stream. The first add waits that out, on either side, so what is compared is the add.
+     */
+    private Etcdctl.Result[] bothOnceHealthy(Side etcd, Side keyline, String what, int endpoint,
+            Function<Side, String[]> args) {
+        return compare(etcd, keyline, what, runOnceHealthy(etcd, endpoint, args.apply(etcd)),
+                runOnceHealthy(keyline, endpoint, args.apply(keyline)));
+    }
+
+    private static Etcdctl.Result runOnceHealthy(Side s, int endpoint, String[] args) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Etcdctl.Result r = s.c.etcdctl(endpoint).run(args);
+        while (r.exitCode() != 0 && r.stderr().contains("unhealthy cluster") && System.nanoTime() < deadline) {
+            ServerProcess.sleep(500);
+            r = s.c.etcdctl(endpoint).run(args);
+        }
+        return r;
+    }
+
+    private Etcdctl.Result[] compare(Side etcd, Side keyline, String what, Etcdctl.Result a, Etcdctl.Result b) {
         String ea = etcd.mask.apply(a);
         String kb = keyline.mask.apply(b);
         if (!ea.equals(kb)) {
@@ -99,7 +123,7 @@ class ClusterMembershipDifferentialTest {
 
             long etcdRevision = etcd.revision(0);
             long keylineRevision = keyline.revision(0);
-            Etcdctl.Result[] added = both(etcd, keyline, "member add --learner", 1,
+            Etcdctl.Result[] added = bothOnceHealthy(etcd, keyline, "member add --learner", 1,
                     s -> new String[] {"member", "add", "learner", "--peer-urls=" + s.newPeers.get(0), "--learner"});
             etcd.learner = ClusterMask.addedId(added[0]);
             keyline.learner = ClusterMask.addedId(added[1]);
