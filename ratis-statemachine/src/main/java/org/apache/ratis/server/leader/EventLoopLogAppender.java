@@ -3,6 +3,7 @@ package org.apache.ratis.server.leader;
 import io.keyline.replication.FollowerConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.Iterator;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -166,40 +167,49 @@ public final class EventLoopLogAppender extends LogAppenderDefault {
         }
     }
 
-    /** As the default appender: the whole snapshot, chunk by chunk, on this appender's own thread. */
+    /**
+     * A follower whose next index is below the log's start gets the snapshot, chunk by chunk, from this
+     * appender's own thread; the answer to the last chunk sent (the first refusal, or the final chunk) decides.
+     */
     private void sendSnapshot(SnapshotInfo snapshot) throws InterruptedIOException {
-        LOG.info("{}: followerNextIndex = {} but logStartIndex = {}, send snapshot {} to follower",
-                this, getFollower().getNextIndex(), getRaftLog().getStartIndex(), snapshot);
-        InstallSnapshotReplyProto reply = null;
+        LOG.info("{}: follower needs index {}, the log starts at {}: sending it snapshot {}", this,
+                getFollower().getNextIndex(), getRaftLog().getStartIndex(), snapshot.getTermIndex());
+        InstallSnapshotReplyProto last;
         try {
-            for (InstallSnapshotRequestProto request : newInstallSnapshotRequests(UUID.randomUUID().toString(), snapshot)) {
-                getFollower().updateLastRpcSendTime(false);
-                reply = getServerRpc().installSnapshot(request);
-                getFollower().updateLastRpcResponseTime();
-                if (!reply.getServerReply().getSuccess()) {
-                    break;
-                }
-            }
+            last = sendChunks(snapshot);
         } catch (InterruptedIOException e) {
             throw e;
         } catch (Exception e) {
-            LOG.warn("{}: Failed to installSnapshot {}", this, snapshot, e);
+            LOG.warn("{}: sending snapshot {} failed: {}", this, snapshot.getTermIndex(), e.toString());
             getServerRpc().handleException(getFollowerId(), e, false);
             return;
         }
-        if (reply == null) {
+        if (last == null) {
             return;
         }
-        if (reply.getServerReply().getSuccess()) {
+        if (last.getServerReply().getSuccess()) {
             getFollower().setSnapshotIndex(snapshot.getTermIndex().getIndex());
-            LOG.info("{}: installSnapshot {} successfully", this, snapshot);
             getServer().getRaftServerMetrics().onSnapshotInstalled();
+            LOG.info("{}: follower took snapshot {}", this, snapshot.getTermIndex());
         }
-        switch (reply.getResult()) {
-            case NOT_LEADER -> onFollowerTerm(reply.getTerm());
+        switch (last.getResult()) {
+            case NOT_LEADER -> onFollowerTerm(last.getTerm());
             case SUCCESS, SNAPSHOT_UNAVAILABLE, ALREADY_INSTALLED, SNAPSHOT_EXPIRED -> getFollower().setAttemptedToInstallSnapshot();
             default -> { }
         }
+    }
+
+    /** The answer to the last chunk sent: chunks stop at the first one the follower refuses. */
+    private InstallSnapshotReplyProto sendChunks(SnapshotInfo snapshot) throws IOException {
+        InstallSnapshotReplyProto answer = null;
+        Iterator<InstallSnapshotRequestProto> chunks =
+                newInstallSnapshotRequests(UUID.randomUUID().toString(), snapshot).iterator();
+        while (chunks.hasNext() && (answer == null || answer.getServerReply().getSuccess())) {
+            getFollower().updateLastRpcSendTime(false);
+            answer = getServerRpc().installSnapshot(chunks.next());
+            getFollower().updateLastRpcResponseTime();
+        }
+        return answer;
     }
 
     /**
