@@ -172,6 +172,9 @@ class ClusterMembershipDifferentialTest {
                     keyline.voters.add(ClusterMask.addedId(voter[1]));
                 }
             }
+            // etcd checks that every voter is connected for learners too: an unstarted voter is not
+            both(etcd, keyline, "a learner while a voter has not started", 1, s -> new String[] {
+                    "member", "add", "late-learner", "--peer-urls=" + s.newPeers.get(1), "--learner"});
             both(etcd, keyline, "member list with unstarted voters", "member", "list");
             for (Side s : List.of(etcd, keyline)) {
                 for (long v : s.voters) {

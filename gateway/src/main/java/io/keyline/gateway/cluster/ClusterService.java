@@ -56,8 +56,9 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     /**
      * As etcd's mayAddMember, a voter is refused before proposing while the started voters would
-     * not be a quorum or a voting member is not connected. The new member's id is etcd's: SHA-1 over
-     * its sorted peer URLs and the current Unix time.
+     * not be a quorum, and any member, learner too, while a voting member is not connected (here: not
+     * in the Raft configuration yet). The new member's id is etcd's: SHA-1 over its sorted peer URLs
+     * and the current Unix time.
      */
     @Override
     public void memberAdd(MemberAddRequest request, StreamObserver<MemberAddResponse> out) {
@@ -66,9 +67,9 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
             urls = Membership.peerUrls(request.getPeerURLsList());
             if (!request.getIsLearner()) {
                 new Membership(raft.members(), List.of(), true).checkVoterAddable();
-                if (!raft.votersAllInRaft()) {
-                    throw new KeyspaceException(EtcdError.UNHEALTHY_CLUSTER);
-                }
+            }
+            if (!raft.votersAllInRaft()) {
+                throw new KeyspaceException(EtcdError.UNHEALTHY_CLUSTER);
             }
         } catch (KeyspaceException e) {
             out.onError(EtcdStatus.of(e));
