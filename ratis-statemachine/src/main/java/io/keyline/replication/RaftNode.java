@@ -520,9 +520,9 @@ public final class RaftNode implements AutoCloseable {
     }
 
     /**
-     * etcd refuses to add a voter unless it is connected to every voting member; here, every voting
-     * member of the directory must be a voter of the Raft configuration (one added but never
-     * started is not).
+     * etcd refuses to add any member, a learner too, unless it is connected to every voting member;
+     * here, every voting member of the directory must be a voter of the Raft configuration (one added
+     * but never started is not).
      */
     public boolean votersAllInRaft() {
         try {
