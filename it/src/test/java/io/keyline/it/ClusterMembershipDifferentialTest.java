@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * promote, update, remove (a learner, unstarted voters, the leader), endpoint status and health
  * over the cluster, and etcd's errors for bad member operations, which must change nothing.
  * Both clusters first move their leadership to member 0, so that "the leader" is the same member.
+ * A second scenario adds members while a voter is killed, and again once it is back.
  */
 class ClusterMembershipDifferentialTest {
 
@@ -210,6 +211,40 @@ class ClusterMembershipDifferentialTest {
         if (!mismatches.isEmpty()) {
             throw new AssertionError(mismatches.size() + " mismatches:\n" + String.join("\n", mismatches));
         }
+    }
+
+    /**
+     * etcd adds no member, not even a learner, while a voter is down: "unhealthy cluster", and nothing
+     * changes. Once the voter is back the same add goes through (after etcd's 5 s health interval).
+     */
+    @Test
+    void memberAddWaitsForADownVoterAsEtcdDoes() {
+        Etcdctl.Result[] added;
+        try (KeylineCluster etcdCluster = KeylineCluster.startEtcd("adddown-etcd", 3);
+             KeylineCluster keylineCluster = KeylineCluster.start("adddown-keyline", 3)) {
+            Side etcd = new Side("etcd", etcdCluster);
+            Side keyline = new Side("keyline", keylineCluster);
+            for (Side s : List.of(etcd, keyline)) {
+                leaderTo(s, 0);
+                s.c.kill9(2);
+            }
+            // Keyline's leader counts a follower gone after 1.5 s without an answer; etcd's at once.
+            ServerProcess.sleep(3_000);
+            both(etcd, keyline, "a learner while a voter is down", 1, s -> new String[] {
+                    "member", "add", "learner", "--peer-urls=" + s.newPeers.get(0), "--learner"});
+            both(etcd, keyline, "a voter while a voter is down", 1, s -> new String[] {
+                    "member", "add", "voter", "--peer-urls=" + s.newPeers.get(1)});
+            both(etcd, keyline, "member list after the refused adds", "member", "list");
+            for (Side s : List.of(etcd, keyline)) {
+                s.c.restart(2);
+            }
+            added = bothOnceHealthy(etcd, keyline, "the learner once the voter is back", 1,
+                    s -> new String[] {"member", "add", "learner", "--peer-urls=" + s.newPeers.get(0), "--learner"});
+        }
+        if (!mismatches.isEmpty()) {
+            throw new AssertionError(mismatches.size() + " mismatches:\n" + String.join("\n", mismatches));
+        }
+        assertEquals(0, added[1].exitCode(), "the add never went through once the voter was back: " + added[1]);
     }
 
     /** After a leader leaves, the rest elect one; etcd answers "request timed out" until then. */

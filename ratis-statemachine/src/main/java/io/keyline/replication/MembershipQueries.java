@@ -4,9 +4,13 @@ import io.keyline.replication.proto.MemberDirectoryState;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
@@ -16,13 +20,15 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 /**
  * Read-only questions about membership, asked through Ratis' linearizable read path so that the
  * leader answers them: the member directory (for a member joining with
- * {@code --initial-cluster-state existing}) and whether a learner has caught up (etcd's
- * isLearnerReady, which only the leader can judge).
+ * {@code --initial-cluster-state existing}), whether a learner has caught up (etcd's
+ * isLearnerReady) and whether every voter is connected (etcd's check before a member add), which
+ * only the leader can judge.
  */
 final class MembershipQueries {
     static final ByteString PREFIX = ByteString.copyFromUtf8("membership/");
     static final Message MEMBERS = Message.valueOf(PREFIX.concat(ByteString.copyFromUtf8("members")));
     private static final ByteString LEARNER_READY = PREFIX.concat(ByteString.copyFromUtf8("learner-ready/"));
+    static final Message VOTERS_CONNECTED = Message.valueOf(PREFIX.concat(ByteString.copyFromUtf8("voters-connected")));
     /** etcd's readyPercent: a learner within 90% of the leader's log may be promoted. */
     static final double READY_FRACTION = 0.9;
 
@@ -41,17 +47,44 @@ final class MembershipQueries {
 
     static CompletableFuture<Message> answer(Message request, MemberDirectory members, DivisionSource division) {
         ByteString content = request.getContent();
-        if (content.startsWith(LEARNER_READY)) {
-            long id = content.substring(LEARNER_READY.size()).asReadOnlyByteBuffer().getLong();
-            try {
-                boolean ready = isCaughtUp(division.get(), members, id);
-                return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(new byte[] {(byte) (ready ? 1 : 0)})));
-            } catch (IOException e) {
-                return CompletableFuture.failedFuture(e);
+        try {
+            if (content.startsWith(LEARNER_READY)) {
+                long id = content.substring(LEARNER_READY.size()).asReadOnlyByteBuffer().getLong();
+                return flag(isCaughtUp(division.get(), members, id));
             }
+            if (content.equals(VOTERS_CONNECTED.getContent())) {
+                return flag(votersConnected(division.get(), members));
+            }
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
         }
         MemberDirectoryState state = MemberDirectoryState.newBuilder().addAllMembers(members.members()).build();
         return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(state.toByteArray())));
+    }
+
+    private static CompletableFuture<Message> flag(boolean yes) {
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(new byte[] {(byte) (yes ? 1 : 0)})));
+    }
+
+    /**
+     * etcd adds a member only while the member asked is connected to every voting member. Here the
+     * leader judges: every voting member of the directory is a voter of the Raft configuration (one
+     * added but never started is not) and has answered the leader lately (as {@link PeerActivity}
+     * counts a peer active). A member that is not the leader answers no.
+     */
+    private static boolean votersConnected(RaftServer.Division division, MemberDirectory members) {
+        RoleInfoProto role = division.getInfo().getRoleInfoProto();
+        if (!role.hasLeaderInfo()) {
+            return false;
+        }
+        Map<String, Long> silentMs = new HashMap<>();
+        for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+            silentMs.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
+        }
+        return members.members().stream().filter(m -> !m.getIsLearner()).map(m -> RaftNode.peerId(m.getID()))
+                .allMatch(peer -> peer.equals(division.getId())
+                        || division.getRaftConf().getPeer(peer, RaftPeerRole.FOLLOWER) != null
+                        && silentMs.getOrDefault(peer.toString(), Long.MAX_VALUE) < PeerActivity.INACTIVE_AFTER_MS);
     }
 
     /**

@@ -99,6 +99,8 @@ public final class RaftNode implements AutoCloseable {
     static final long NO_LEADER_WAIT_MS = 5_000;
     static final long RETRY_INTERVAL_MS = 20;
     static final long FORWARD_TIMEOUT_MS = 10_000;
+    /** How long a member add waits for the leader to say whether every voter is connected. */
+    static final long VOTERS_CONNECTED_WAIT_MS = 2_000;
     /** One connection per forwarded entry a follower may have out, and one for its read barriers. */
     static final int FORWARD_CONNECTIONS = GroupCommitProposer.MAX_FORWARDS_IN_FLIGHT + 1;
     private static final int READ_BARRIER_CONNECTION = FORWARD_CONNECTIONS - 1;
@@ -520,19 +522,14 @@ public final class RaftNode implements AutoCloseable {
     }
 
     /**
-     * etcd refuses to add any member, a learner too, unless it is connected to every voting member;
-     * here, every voting member of the directory must be a voter of the Raft configuration (one added
-     * but never started is not).
+     * Whether every voting member is connected, as the leader sees it: etcd checks this before any
+     * member add, a learner's too. No answer in time (no leader, no quorum) counts as no, as etcd's
+     * member, cut off from its peers, answers at once.
      */
-    public boolean votersAllInRaft() {
-        try {
-            Set<RaftPeerId> raftVoters = new HashSet<>();
-            server.getDivision(groupId).getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER)
-                    .forEach(p -> raftVoters.add(p.getId()));
-            return members().stream().filter(m -> !m.getIsLearner()).allMatch(m -> raftVoters.contains(peerId(m.getID())));
-        } catch (IOException e) {
-            throw new ReplicationException(ReplicationException.Kind.STOPPED, e);
-        }
+    public CompletableFuture<Boolean> votersConnected() {
+        return leaderQuery(MembershipQueries.VOTERS_CONNECTED).thenApply(c -> c.byteAt(0) == 1)
+                .completeOnTimeout(false, VOTERS_CONNECTED_WAIT_MS, TimeUnit.MILLISECONDS)
+                .exceptionally(e -> false);
     }
 
     /** Snapshots this member sent to followers as leader (Ratis counts each completed install). */

@@ -56,9 +56,9 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     /**
      * As etcd's mayAddMember, a voter is refused before proposing while the started voters would
-     * not be a quorum, and any member, learner too, while a voting member is not connected (here: not
-     * in the Raft configuration yet). The new member's id is etcd's: SHA-1 over its sorted peer URLs
-     * and the current Unix time.
+     * not be a quorum, and any member, learner too, while a voting member is not connected (the
+     * leader judges: {@link RaftNode#votersConnected}). The new member's id is etcd's: SHA-1 over its
+     * sorted peer URLs and the current Unix time.
      */
     @Override
     public void memberAdd(MemberAddRequest request, StreamObserver<MemberAddResponse> out) {
@@ -68,17 +68,20 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
             if (!request.getIsLearner()) {
                 new Membership(raft.members(), List.of(), true).checkVoterAddable();
             }
-            if (!raft.votersAllInRaft()) {
-                throw new KeyspaceException(EtcdError.UNHEALTHY_CLUSTER);
-            }
         } catch (KeyspaceException e) {
             out.onError(EtcdStatus.of(e));
             return;
         }
         long id = MemberIds.memberId(urls, Long.toString(clock.instant().getEpochSecond()));
         Member added = Member.newBuilder().setID(id).addAllPeerURLs(urls).setIsLearner(request.getIsLearner()).build();
-        change(MembershipChange.newBuilder().setAdd(added).build(), members -> MemberAddResponse.newBuilder()
-                .setHeader(headers.withoutRevision()).setMember(added).addAllMembers(members).build(), out);
+        CompletableFuture<List<Member>> result = raft.votersConnected().thenCompose(connected -> {
+            if (!connected) {
+                throw new KeyspaceException(EtcdError.UNHEALTHY_CLUSTER);
+            }
+            return afterBootstrap(MembershipChange.newBuilder().setAdd(added).build());
+        });
+        reply(result.thenApply(members -> MemberAddResponse.newBuilder()
+                .setHeader(headers.withoutRevision()).setMember(added).addAllMembers(members).build()), out);
     }
 
     /** etcd refuses a removal that would cost the quorum before proposing, from its own view. */
