@@ -4,13 +4,12 @@ import io.keyline.replication.proto.MemberDirectoryState;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
-import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
@@ -77,14 +76,12 @@ final class MembershipQueries {
         if (!role.hasLeaderInfo()) {
             return false;
         }
-        Map<String, Long> silentMs = new HashMap<>();
-        for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
-            silentMs.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
-        }
+        Set<String> active = role.getLeaderInfo().getFollowerInfoList().stream().filter(PeerActivity::active)
+                .map(f -> f.getId().getId().toStringUtf8()).collect(Collectors.toSet());
         return members.members().stream().filter(m -> !m.getIsLearner()).map(m -> RaftNode.peerId(m.getID()))
                 .allMatch(peer -> peer.equals(division.getId())
                         || division.getRaftConf().getPeer(peer, RaftPeerRole.FOLLOWER) != null
-                        && silentMs.getOrDefault(peer.toString(), Long.MAX_VALUE) < PeerActivity.INACTIVE_AFTER_MS);
+                        && active.contains(peer.toString()));
     }
 
     /**

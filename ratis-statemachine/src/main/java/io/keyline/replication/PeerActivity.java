@@ -54,6 +54,11 @@ final class PeerActivity implements AutoCloseable {
         }
     }
 
+    /** A follower, in the leader's role info, that answered the leader within the last three heartbeats. */
+    static boolean active(ServerRpcProto follower) {
+        return follower.getLastRpcElapsedTimeMs() < INACTIVE_AFTER_MS;
+    }
+
     /** Logs what changed since the last check and returns those lines. */
     List<String> check(RoleInfoProto role) {
         List<String> lines = new ArrayList<>();
@@ -67,7 +72,7 @@ final class PeerActivity implements AutoCloseable {
             String id = f.getId().getId().toStringUtf8();
             followers.add(id);
             long silentMs = f.getLastRpcElapsedTimeMs();
-            if (silentMs >= INACTIVE_AFTER_MS) {
+            if (!active(f)) {
                 if (answered.contains(id) && inactive.add(id)) {
                     String line = "peer " + id + " became inactive (no reply to the leader for " + silentMs + " ms)";
                     LOG.warn(line);
