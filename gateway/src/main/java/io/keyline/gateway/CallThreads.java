@@ -7,6 +7,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.keyline.api.etcdserverpb.KVGrpc;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * workers, one task at a time per call and in order. The KV calls stay: a write only validates and
  * queues a proposal, a range reads one key there and hands any wider read to the workers (see
  * KvService). gRPC's own per-call executor choice runs each call's start on a worker first, a
- * thread switch there and one back per call.
+ * thread switch there and one back per call. A call moved to the workers still knows the event loop
+ * of its connection ({@link #transportThread}), where a stream can write without another hop.
  */
-final class CallThreads implements ServerInterceptor {
+public final class CallThreads implements ServerInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(CallThreads.class);
     private static final Set<String> ON_TRANSPORT_THREAD = Set.of(
             KVGrpc.getRangeMethod().getFullMethodName(),
@@ -32,10 +34,20 @@ final class CallThreads implements ServerInterceptor {
             KVGrpc.getTxnMethod().getFullMethodName(),
             KVGrpc.getCompactMethod().getFullMethodName());
 
+    private static final Context.Key<Executor> TRANSPORT_THREAD = Context.key("keyline-transport-thread");
+
     private final Executor workers;
 
     CallThreads(Executor workers) {
         this.workers = workers;
+    }
+
+    /**
+     * The transport thread (Netty event loop) of the connection the current call came in on, or null
+     * outside a call or a transport thread: a stream that sends on it writes without another hop.
+     */
+    public static Executor transportThread() {
+        return TRANSPORT_THREAD.get();
     }
 
     @Override
@@ -44,7 +56,8 @@ final class CallThreads implements ServerInterceptor {
         if (ON_TRANSPORT_THREAD.contains(call.getMethodDescriptor().getFullMethodName())) {
             return next.startCall(call, headers);
         }
-        OnWorker<Q> listener = new OnWorker<>(new Serial(workers, call), Context.current());
+        Context context = Context.current().withValue(TRANSPORT_THREAD, ThreadExecutorMap.currentExecutor());
+        OnWorker<Q> listener = new OnWorker<>(new Serial(workers, call), context);
         listener.run(() -> listener.delegate = next.startCall(call, headers));
         return listener;
     }

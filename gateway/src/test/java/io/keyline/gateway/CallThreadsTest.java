@@ -2,6 +2,9 @@ package io.keyline.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.CallOptions;
@@ -16,6 +19,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +29,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -61,6 +67,7 @@ class CallThreadsTest {
         return t;
     }, null, true);
     private final List<String> handlerThreads = new CopyOnWriteArrayList<>();
+    private final List<Executor> transportThreads = new CopyOnWriteArrayList<>();
     private Server server;
     private ManagedChannel channel;
 
@@ -69,6 +76,7 @@ class CallThreadsTest {
         ServerServiceDefinition service = ServerServiceDefinition.builder("test.Threads")
                 .addMethod(ECHO, ServerCalls.asyncServerStreamingCall((String request, StreamObserver<String> out) -> {
                     handlerThreads.add(Thread.currentThread().getName());
+                    transportThreads.add(CallThreads.transportThread());
                     for (int i = 0; i < 100; i++) {
                         out.onNext(request + i);
                     }
@@ -109,6 +117,18 @@ class CallThreadsTest {
         }
         assertEquals(20, handlerThreads.size());
         assertTrue(handlerThreads.stream().allMatch(n -> n.startsWith("test-worker-")), handlerThreads.toString());
+    }
+
+    @Test
+    void aCallOnTheWorkersKnowsTheEventLoopOfItsConnection() throws Exception {
+        ClientCalls.blockingServerStreamingCall(channel, ECHO,
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), "r").forEachRemaining(r -> { });
+        Executor loop = transportThreads.get(0);
+        assertNotNull(loop);
+        CompletableFuture<Executor> seen = new CompletableFuture<>();
+        loop.execute(() -> seen.complete(ThreadExecutorMap.currentExecutor()));
+        assertSame(loop, seen.get(10, TimeUnit.SECONDS));
+        assertNull(CallThreads.transportThread(), "outside a call");
     }
 
     @Test
