@@ -90,6 +90,27 @@ class ClusterMembershipDifferentialTest {
         return new Etcdctl.Result[] {a, b};
     }
 
+    /**
+     * etcd's follower answers its own removal with the new list only if it hears that the removal
+     * committed; its leader stops sending to it once it applies the removal, and a loaded machine can
+     * let that win, so the follower learns it was removed from its peers and answers "server stopped".
+     * That branch of etcd's race is not compared; Keyline must still give etcd's usual answer.
+     */
+    private void followerRemovesItself(Side etcd, Side keyline) {
+        String what = "a follower removes itself";
+        Etcdctl.Result e = etcd.c.etcdctl(2).run("member", "remove", etcd.hex(2));
+        Etcdctl.Result k = keyline.c.etcdctl(2).run("member", "remove", keyline.hex(2));
+        if (e.exitCode() != 0 && e.stderr().contains("etcdserver: server stopped")) {
+            System.out.println("[membership] " + what + ": etcd's follower stopped before it heard its removal"
+                    + " committed; Keyline answered: " + keyline.mask.apply(k).strip());
+            if (k.exitCode() != 0 || !k.stdout().contains("removed from cluster")) {
+                mismatches.add("MISMATCH " + what + ": Keyline did not answer with the new list\n" + keyline.mask.apply(k));
+            }
+            return;
+        }
+        compare(etcd, keyline, what, e, k);
+    }
+
     private Etcdctl.Result[] both(Side etcd, Side keyline, String what, String... args) {
         return both(etcd, keyline, what, 1, s -> args);
     }
@@ -202,7 +223,7 @@ class ClusterMembershipDifferentialTest {
             for (Side s : List.of(etcd, keyline)) {
                 leaderTo(s, 1);
             }
-            both(etcd, keyline, "a follower removes itself", 2, s -> new String[] {"member", "remove", s.hex(2)});
+            followerRemovesItself(etcd, keyline);
             both(etcd, keyline, "remove the last voter", 1, s -> new String[] {"member", "remove", s.hex(1)});
             awaitHealthy(etcd, 1);
             awaitHealthy(keyline, 1);
