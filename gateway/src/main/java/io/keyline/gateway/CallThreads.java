@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,29 +78,38 @@ public final class CallThreads implements ServerInterceptor {
             serial.execute(context.wrap(task));
         }
 
+        /** A call whose start threw has been closed already: its later callbacks have no one to go to. */
+        private void forward(Consumer<ServerCall.Listener<Q>> callback) {
+            run(() -> {
+                if (delegate != null) {
+                    callback.accept(delegate);
+                }
+            });
+        }
+
         @Override
         public void onMessage(Q message) {
-            run(() -> delegate.onMessage(message));
+            forward(d -> d.onMessage(message));
         }
 
         @Override
         public void onHalfClose() {
-            run(() -> delegate.onHalfClose());
+            forward(d -> d.onHalfClose());
         }
 
         @Override
         public void onCancel() {
-            run(() -> delegate.onCancel());
+            forward(d -> d.onCancel());
         }
 
         @Override
         public void onComplete() {
-            run(() -> delegate.onComplete());
+            forward(d -> d.onComplete());
         }
 
         @Override
         public void onReady() {
-            run(() -> delegate.onReady());
+            forward(d -> d.onReady());
         }
     }
 

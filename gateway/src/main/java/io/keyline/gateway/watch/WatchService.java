@@ -8,6 +8,7 @@ import io.keyline.api.etcdserverpb.WatchResponse;
 import io.keyline.gateway.CallThreads;
 import io.keyline.gateway.RequireLeader;
 import io.keyline.gateway.ResponseHeaders;
+import io.keyline.gateway.errors.EtcdStatus;
 import io.keyline.replication.RaftNode;
 import io.keyline.replication.ReplicationException;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,19 @@ import java.util.concurrent.TimeUnit;
 public final class WatchService extends WatchGrpc.WatchImplBase implements AutoCloseable {
     /** Threads that write responses for a stream whose call did not come in on a transport event loop. */
     static final int SENDER_THREADS = 4;
+    private static final StreamObserver<WatchRequest> IGNORED = new StreamObserver<>() {
+        @Override
+        public void onNext(WatchRequest r) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    };
 
     private final RaftNode raft;
     private final ResponseHeaders headers;
@@ -32,6 +47,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase implements AutoC
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("watch-timer"));
     private final LeaderMonitor leaderMonitor;
     private final Set<WatchSession> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     public WatchService(RaftNode raft, ResponseHeaders headers, long maxRequestBytes, Duration progressInterval) {
         this.raft = raft;
@@ -41,8 +57,16 @@ public final class WatchService extends WatchGrpc.WatchImplBase implements AutoC
         this.leaderMonitor = new LeaderMonitor(raft, timer);
     }
 
+    /**
+     * A stream opened while the member stops gets etcd's "server stopped" (UNAVAILABLE), as the aborted ones
+     * do, so that a client retries (elsewhere, or here once the member is back) instead of giving up.
+     */
     @Override
     public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
+        if (stopping) {
+            responses.onError(EtcdStatus.of(new ReplicationException(ReplicationException.Kind.STOPPED, null)));
+            return IGNORED;
+        }
         var out = (ServerCallStreamObserver<WatchResponse>) responses;
         boolean requiresLeader = RequireLeader.ASKED.get();
         WatchSession[] self = new WatchSession[1];
@@ -57,7 +81,11 @@ public final class WatchService extends WatchGrpc.WatchImplBase implements AutoC
             leaderMonitor.register(session);
         }
         long every = progressInterval.toNanos();
-        session.start(timer.scheduleWithFixedDelay(session::progressTick, every, every, TimeUnit.NANOSECONDS));
+        try {
+            session.start(timer.scheduleWithFixedDelay(session::progressTick, every, every, TimeUnit.NANOSECONDS));
+        } catch (RejectedExecutionException stopped) {
+            session.abort(ReplicationException.Kind.STOPPED);
+        }
         return session;
     }
 
@@ -74,6 +102,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase implements AutoC
     /** Ends every open stream with etcd's "server stopped", so that stopping the member does not wait for them. */
     @Override
     public void close() {
+        stopping = true;
         for (WatchSession s : Set.copyOf(open)) {
             s.abort(ReplicationException.Kind.STOPPED);
         }
