@@ -104,7 +104,8 @@ class ClusterMembershipDifferentialTest {
             System.out.println("[membership] " + what + ": etcd's follower stopped before it heard its removal"
                     + " committed; Keyline answered: " + keyline.mask.apply(k).strip());
             if (k.exitCode() != 0 || !k.stdout().contains("removed from cluster")) {
-                mismatches.add("MISMATCH " + what + ": Keyline did not answer with the new list\n" + keyline.mask.apply(k));
+                mismatches.add("MISMATCH " + what + ": Keyline did not answer with the new list\n"
+                        + keyline.mask.apply(k));
             }
             return;
         }
