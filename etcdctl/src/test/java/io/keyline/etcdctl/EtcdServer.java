@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,14 +32,21 @@ final class EtcdServer implements AutoCloseable {
     final int clientPort;
     final int peerPort;
     private final Path dir;
-    private final Process process;
+    private final List<String> command;
+    private Process process;
 
-    private EtcdServer(Kind kind, int clientPort, int peerPort, Path dir, Process process) {
+    private EtcdServer(Kind kind, int clientPort, int peerPort, Path dir, List<String> command) throws IOException {
         this.kind = kind;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
         this.dir = dir;
-        this.process = process;
+        this.command = command;
+        this.process = launch();
+    }
+
+    private Process launch() throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile())).start();
     }
 
     /** Starts etcd; a missing binary fails the test rather than skipping it. */
@@ -57,9 +65,7 @@ final class EtcdServer implements AutoCloseable {
         cmd.addAll(List.of("--name", "t", "--data-dir", dir.resolve("data").toString(),
                 "--listen-client-urls", c, "--advertise-client-urls", c, "--listen-peer-urls", p,
                 "--initial-advertise-peer-urls", p, "--initial-cluster", "t=" + p));
-        Process proc = new ProcessBuilder(cmd)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
-        EtcdServer s = new EtcdServer(kind, client, peer, dir, proc);
+        EtcdServer s = new EtcdServer(kind, client, peer, dir, cmd);
         try {
             s.awaitReady();
         } catch (Throwable t) {
@@ -88,6 +94,18 @@ final class EtcdServer implements AutoCloseable {
 
     String endpoint() {
         return "127.0.0.1:" + clientPort;
+    }
+
+    /**
+     * Stops the member with SIGTERM, as an init system does, leaves it down for {@code down}, and
+     * starts it again on the same ports and data.
+     */
+    void restart(Duration down) throws Exception {
+        process.destroy();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), kind + " did not stop on SIGTERM");
+        Thread.sleep(down.toMillis());
+        process = launch();
+        awaitReady();
     }
 
     /** Ready once a linearizable get succeeds through the real etcdctl. */

@@ -131,7 +131,7 @@ class WatchCompatTest {
         }
     }
 
-    private static Thread pump(InputStream in, ByteArrayOutputStream to) {
+    static Thread pump(InputStream in, ByteArrayOutputStream to) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[4096];
             try {

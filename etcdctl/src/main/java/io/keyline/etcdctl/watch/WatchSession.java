@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.keyline.api.etcdserverpb.WatchCreateRequest;
+import io.keyline.api.etcdserverpb.WatchGrpc;
 import io.keyline.api.etcdserverpb.WatchProgressRequest;
 import io.keyline.api.etcdserverpb.WatchRequest;
 import io.keyline.api.etcdserverpb.WatchResponse;
@@ -17,65 +18,64 @@ import io.keyline.etcdctl.output.Output;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One gRPC watch stream carrying every watch of the command, as the Go client multiplexes them.
- * Responses are handled on gRPC's callback thread, one at a time, so output never interleaves.
- * Lock order: none; the maps below are touched only under "this".
+ * When the stream fails with Unavailable or Internal (its member stopped, say), the session opens
+ * a new one and creates each open watch again from where it left off, as the Go client resumes;
+ * any other failure ends every watch. Responses are handled on gRPC's callback thread, one at a
+ * time, so output never interleaves. The fields below are touched only under "this".
  */
 final class WatchSession {
     // etcd's "require leader" metadata, which etcdctl's watches carry.
     private static final Metadata.Key<String> HAS_LEADER = Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER);
+    // A progress request's answer names no watch; the Go client hands it to every watch of the stream.
+    private static final long BROADCAST = -1;
+    private static final String NO_LEADER = "etcdserver: no leader";
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    private final WatchGrpc.WatchStub stub;
     private final Output out;
     private final Map<String, String> env;
-    private final StreamObserver<WatchRequest> requests;
-    private final Deque<List<String>> pendingExec = new ArrayDeque<>();
-    private final Map<Long, List<String>> execByWatch = new HashMap<>();
+    private final List<ResumableWatch> open = new ArrayList<>();
+    private final Deque<ResumableWatch> awaitingCreated = new ArrayDeque<>();
     private final CountDownLatch allClosed = new CountDownLatch(1);
     private volatile CtlException failure;
-    private int open;
+    private Stream stream;
+    private long backoffNanos = TimeUnit.MILLISECONDS.toNanos(1);
 
     WatchSession(Connection c, Output out, Map<String, String> env) {
         this.out = out;
         this.env = env;
         Metadata md = new Metadata();
         md.put(HAS_LEADER, "true");
-        this.requests = c.watchAsync().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
-                .watch(new StreamObserver<>() {
-                    @Override
-                    public void onNext(WatchResponse r) {
-                        handle(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        allClosed.countDown();
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        allClosed.countDown();
-                    }
-                });
+        this.stub = c.watchAsync().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
     }
 
     synchronized void create(WatchCreateRequest req, List<String> exec) {
-        pendingExec.add(exec);
-        open++;
-        requests.onNext(WatchRequest.newBuilder().setCreateRequest(req).build());
+        ResumableWatch w = new ResumableWatch(req, exec);
+        open.add(w);
+        awaitingCreated.add(w);
+        if (stream == null) {
+            stream = new Stream();
+        }
+        stream.send(WatchRequest.newBuilder().setCreateRequest(w.request()).build());
     }
 
-    void progress() {
-        requests.onNext(WatchRequest.newBuilder().setProgressRequest(WatchProgressRequest.getDefaultInstance()).build());
+    synchronized void progress() {
+        if (stream == null) {
+            stream = new Stream();
+        }
+        stream.send(WatchRequest.newBuilder().setProgressRequest(WatchProgressRequest.getDefaultInstance()).build());
     }
 
-    /** Blocks until the server has canceled every watch (or the stream ends); rethrows print errors. */
+    /** Blocks until every watch has ended (canceled, or its stream failed for good); rethrows print errors. */
     void awaitClosed() {
         try {
             allClosed.await();
@@ -87,37 +87,123 @@ final class WatchSession {
         }
     }
 
-    void close() {
-        try {
-            requests.onCompleted();
-        } catch (RuntimeException ignored) {
-            // the stream may already be gone
+    synchronized void close() {
+        if (stream != null) {
+            stream.close();
+            stream = null;
         }
     }
 
-    private void handle(WatchResponse r) {
-        List<String> exec;
+    /** One gRPC stream; callbacks from a stream the session has replaced are ignored. */
+    private final class Stream implements StreamObserver<WatchResponse> {
+        private final StreamObserver<WatchRequest> requests = stub.watch(this);
+
+        void send(WatchRequest r) {
+            requests.onNext(r);
+        }
+
+        void close() {
+            try {
+                requests.onCompleted();
+            } catch (RuntimeException ignored) {
+                // the stream may already be gone
+            }
+        }
+
+        @Override
+        public void onNext(WatchResponse r) {
+            handle(this, r);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            failed(this, Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+            // Go's client reads io.EOF, which it does not retry.
+            failed(this, Status.UNKNOWN.withDescription("EOF"));
+        }
+    }
+
+    private void failed(Stream from, Status s) {
         synchronized (this) {
+            if (from != stream) {
+                return;
+            }
+        }
+        String desc = s.getDescription() == null ? "" : s.getDescription();
+        boolean retry = (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.INTERNAL)
+                && !desc.equals(NO_LEADER);
+        if (!retry) {
+            List<ResumableWatch> ended;
+            synchronized (this) {
+                ended = new ArrayList<>(open);
+                open.clear();
+                awaitingCreated.clear();
+                stream = null;
+            }
+            String text = s.getCode() == Status.Code.UNKNOWN && desc.equals("EOF") ? desc
+                    : RpcErrors.clientText(s.asRuntimeException());
+            ended.forEach(w -> out.errln("watch was canceled (" + text + ")"));
+            allClosed.countDown();
+            return;
+        }
+        if (s.getCode() == Status.Code.UNAVAILABLE) {
+            backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos + backoffNanos / 4);
+            try {
+                TimeUnit.NANOSECONDS.sleep(backoffNanos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        resume(from);
+    }
+
+    /** Opens a new stream (it waits for a member to be ready) and creates every open watch on it again. */
+    private synchronized void resume(Stream failed) {
+        if (failed != stream) {
+            return;
+        }
+        stream = new Stream();
+        awaitingCreated.clear();
+        for (ResumableWatch w : open) {
+            w.id = -1;
+            awaitingCreated.add(w);
+            stream.send(WatchRequest.newBuilder().setCreateRequest(w.request()).build());
+        }
+    }
+
+    private void handle(Stream from, WatchResponse r) {
+        List<ResumableWatch> targets = new ArrayList<>();
+        synchronized (this) {
+            if (from != stream) {
+                return;
+            }
             if (r.getCreated()) {
+                ResumableWatch w = awaitingCreated.poll();
+                if (w == null) {
+                    return;
+                }
+                w.created(r);
                 // The Go client swallows the creation notice; it only maps the watch id.
-                execByWatch.put(r.getWatchId(), pendingExec.isEmpty() ? List.of() : pendingExec.poll());
                 if (!r.getCanceled()) {
                     return;
                 }
+                targets.add(w);
+            } else if (r.getWatchId() == BROADCAST && isProgressNotify(r)) {
+                open.stream().filter(w -> w.id != -1).forEach(targets::add);
+            } else {
+                open.stream().filter(w -> w.id == r.getWatchId()).findFirst().ifPresent(targets::add);
             }
-            exec = execByWatch.getOrDefault(r.getWatchId(), List.of());
+            if (!r.getCreated()) {
+                targets.forEach(w -> w.observed(r));
+            }
         }
         try {
-            if (r.getCanceled()) {
-                out.errln("watch was canceled (" + cancelText(r) + ")");
-            }
-            if (r.getEventsCount() == 0 && !r.getCanceled() && !r.getCreated() && r.getCompactRevision() == 0
-                    && r.getHeader().getRevision() != 0) {
-                out.println("progress notify: " + r.getHeader().getRevision());
-            }
-            WatchPrinter.print(out, r);
-            for (Event ev : r.getEventsList()) {
-                runExec(exec, r, ev);
+            for (ResumableWatch w : targets) {
+                print(w, r);
             }
         } catch (CtlException e) {
             failure = e;
@@ -126,11 +212,30 @@ final class WatchSession {
         }
         if (r.getCanceled()) {
             synchronized (this) {
-                if (--open <= 0) {
+                open.removeAll(targets);
+                if (open.isEmpty()) {
                     allClosed.countDown();
                 }
             }
         }
+    }
+
+    private void print(ResumableWatch w, WatchResponse r) {
+        if (r.getCanceled()) {
+            out.errln("watch was canceled (" + cancelText(r) + ")");
+        }
+        if (isProgressNotify(r)) {
+            out.println("progress notify: " + r.getHeader().getRevision());
+        }
+        WatchPrinter.print(out, r);
+        for (Event ev : r.getEventsList()) {
+            runExec(w.exec, r, ev);
+        }
+    }
+
+    private static boolean isProgressNotify(WatchResponse r) {
+        return r.getEventsCount() == 0 && !r.getCanceled() && !r.getCreated() && r.getCompactRevision() == 0
+                && r.getHeader().getRevision() != 0;
     }
 
     /** The Go client's WatchResponse.Err() text for a canceled watch. */
