@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -181,47 +180,46 @@ public final class LeaseCommand implements Runnable {
             long id = leaseId(args.get(0));
             try (Connection c = ctl.connect()) {
                 LeasePrinter p = new LeasePrinter(ctl.output());
-                BlockingQueue<Object> answers = new LinkedBlockingQueue<>();
-                StreamObserver<LeaseKeepAliveRequest> requests = c.leaseAsync().leaseKeepAlive(new StreamObserver<>() {
-                    @Override
-                    public void onNext(LeaseKeepAliveResponse r) {
-                        answers.add(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answers.add(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        answers.add("done");
-                    }
-                });
-                LeaseKeepAliveRequest req = LeaseKeepAliveRequest.newBuilder().setID(id).build();
-                while (true) {
-                    requests.onNext(req);
-                    Object a = take(answers);
-                    if (a instanceof StatusRuntimeException e) {
-                        throw CtlException.of(CtlException.EXIT_BAD_CONNECTION, c.failed(e));
-                    }
-                    if (!(a instanceof LeaseKeepAliveResponse r) || r.getTTL() <= 0) {
-                        if (once) {
-                            throw CtlException.of(CtlException.EXIT_BAD_CONNECTION, "etcdserver: requested lease not found");
-                        }
-                        break;
-                    }
-                    p.keepAlive(r);
-                    if (once) {
-                        requests.onCompleted();
-                        return;
-                    }
-                    sleep(Math.max(500, r.getTTL() * 1000 / 3));
+                if (once) {
+                    p.keepAlive(renewOnce(c, id));
+                    return;
                 }
+                new KeepAliveLoop(c, id, ctl.clientConfig().dialTimeout()).run(p);
                 if (ctl.output().format() == Format.SIMPLE) {
                     ctl.output().println("lease " + GoText.hex016(id) + " expired or revoked.");
                 }
             }
+        }
+
+        /** One renewal on a stream of its own, as the Go client's KeepAliveOnce. */
+        private static LeaseKeepAliveResponse renewOnce(Connection c, long id) {
+            BlockingQueue<Object> answers = new LinkedBlockingQueue<>();
+            StreamObserver<LeaseKeepAliveRequest> requests = c.leaseAsync().leaseKeepAlive(new StreamObserver<>() {
+                @Override
+                public void onNext(LeaseKeepAliveResponse r) {
+                    answers.add(r);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    answers.add(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    answers.add("done");
+                }
+            });
+            requests.onNext(LeaseKeepAliveRequest.newBuilder().setID(id).build());
+            Object a = take(answers);
+            if (a instanceof StatusRuntimeException e) {
+                throw CtlException.of(CtlException.EXIT_BAD_CONNECTION, c.failed(e));
+            }
+            if (!(a instanceof LeaseKeepAliveResponse r) || r.getTTL() <= 0) {
+                throw CtlException.of(CtlException.EXIT_BAD_CONNECTION, "etcdserver: requested lease not found");
+            }
+            requests.onCompleted();
+            return r;
         }
 
         private static Object take(BlockingQueue<Object> q) {
@@ -231,14 +229,6 @@ public final class LeaseCommand implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw CtlException.of(CtlException.EXIT_INTERRUPTED, "interrupted");
-            }
-        }
-
-        private static void sleep(long ms) {
-            try {
-                TimeUnit.MILLISECONDS.sleep(ms);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
     }
