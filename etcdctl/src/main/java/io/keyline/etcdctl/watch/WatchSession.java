@@ -195,7 +195,7 @@ final class WatchSession {
             } else if (r.getWatchId() == BROADCAST && isProgressNotify(r)) {
                 open.stream().filter(w -> w.id != -1).forEach(targets::add);
             } else {
-                open.stream().filter(w -> w.id == r.getWatchId()).findFirst().ifPresent(targets::add);
+                open.stream().filter(w -> w.id != -1 && w.id == r.getWatchId()).findFirst().ifPresent(targets::add);
             }
             if (!r.getCreated()) {
                 targets.forEach(w -> w.observed(r));
