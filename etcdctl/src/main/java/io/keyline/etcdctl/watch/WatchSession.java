@@ -123,7 +123,7 @@ final class WatchSession {
         @Override
         public void onCompleted() {
             // Go's client reads io.EOF, which it does not retry.
-            failed(this, Status.UNKNOWN.withDescription("EOF"));
+            end(this, "EOF");
         }
     }
 
@@ -137,17 +137,7 @@ final class WatchSession {
         boolean retry = (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.INTERNAL)
                 && !desc.equals(NO_LEADER);
         if (!retry) {
-            List<ResumableWatch> ended;
-            synchronized (this) {
-                ended = new ArrayList<>(open);
-                open.clear();
-                awaitingCreated.clear();
-                stream = null;
-            }
-            String text = s.getCode() == Status.Code.UNKNOWN && desc.equals("EOF") ? desc
-                    : RpcErrors.clientText(s.asRuntimeException());
-            ended.forEach(w -> out.errln("watch was canceled (" + text + ")"));
-            allClosed.countDown();
+            end(from, RpcErrors.clientText(s.asRuntimeException()));
             return;
         }
         if (s.getCode() == Status.Code.UNAVAILABLE) {
@@ -159,6 +149,22 @@ final class WatchSession {
             }
         }
         resume(from);
+    }
+
+    /** Ends every watch of the session, as the Go client does when its stream fails for good. */
+    private void end(Stream from, String why) {
+        List<ResumableWatch> ended;
+        synchronized (this) {
+            if (from != stream) {
+                return;
+            }
+            ended = new ArrayList<>(open);
+            open.clear();
+            awaitingCreated.clear();
+            stream = null;
+        }
+        ended.forEach(w -> out.errln("watch was canceled (" + why + ")"));
+        allClosed.countDown();
     }
 
     /** Opens a new stream (it waits for a member to be ready) and creates every open watch on it again. */
